@@ -1,0 +1,3 @@
+from sesguard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The command line (SPEC §3). Turns errors-as-values into messages and exit codes; nothing else does.
+
+Exit codes: 0 nothing unsuppressed at or above --fail-on; 1 findings at or above it; 2 usage
+error, unreadable or invalid input, incomplete run, or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sesguard import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_ERROR
+    except Exception as error:  # the last line of defence: one clear line, the trace only with --debug
+        from sesguard.linter.errors import UsageError
+
+        if getattr(args, "debug", False):
+            raise
+        if isinstance(error, UsageError):
+            _error(str(error))
+        else:
+            _error(f"internal error: {error!r} (run with --debug for the traceback)")
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sesguard",
+        description="Policy-as-code linter and drift checker for Amazon SES v2 configuration sets.",
+    )
+    parser.add_argument("--version", action="version", version=f"sesguard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="lint local files and directories (default: .)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _add_common_options(check)
+    check.set_defaults(handler=_check)
+
+    rules = commands.add_parser("rules", help="list every rule (built-in and plugins)")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument(
+        "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
+    )
+    rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    rules.set_defaults(handler=_rules)
+
+    rule = commands.add_parser("rule", help="show one rule's documentation")
+    rule.add_argument("rule_id", metavar="ID")
+    rule.add_argument(
+        "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
+    )
+    rule.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    rule.set_defaults(handler=_rule)
+    return parser
+
+
+def _add_common_options(command) -> None:
+    command.add_argument("--format", help="text (default), json, github or sarif")
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    command.add_argument(
+        "--select", type=_id_list, metavar="IDS", help="only these rule ids or prefixes (comma-separated)"
+    )
+    command.add_argument(
+        "--ignore", type=_id_list, metavar="IDS", help="skip these rule ids or prefixes (comma-separated)"
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note", "never"),
+        help="lowest level that makes the exit code 1 (default: warning)",
+    )
+    command.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: nearest pyproject.toml or .sesguard.toml)"
+    )
+    command.add_argument(
+        "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
+    )
+    command.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    command.add_argument("--verbose", "-v", action="store_true", help="say what is checked and skipped, on stderr")
+    command.add_argument("--no-color", action="store_true", help="no colour (also when NO_COLOR is set)")
+    command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _id_list(value: str) -> tuple:
+    ids = tuple(part.strip().upper() for part in value.split(",") if part.strip())
+    if not ids:
+        raise argparse.ArgumentTypeError("expected rule ids or prefixes, e.g. SES2,SG001")
+    return ids
+
+
+def _check(args) -> int:
+    from sesguard.linter.config import load_settings, rule_table_findings
+    from sesguard.linter.engine import Report, check_files
+    from sesguard.linter.plugins import load_plugins
+
+    settings, config_findings = load_settings(args.config, Path.cwd())
+    registry = load_plugins(args.plugin)
+    _apply_cli_options(settings, args)
+    if not config_findings and settings.path:
+        config_findings = rule_table_findings(settings, registry.rules)
+    if settings.format not in registry.reporters:
+        known = ", ".join(sorted(registry.reporters))
+        _error(f"unknown format '{settings.format}' (known: {known})")
+        return EXIT_ERROR
+    if config_findings:  # a broken config would silently change what is checked: stop here
+        report = Report(findings=config_findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
+    else:
+        verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
+        report = check_files(args.paths, registry, settings, verbose)
+    return _finish(report, registry, settings, args)
+
+
+def _apply_cli_options(settings, args) -> None:
+    for option, attribute in (("select", "select"), ("ignore", "ignore"), ("fail_on", "fail_on"), ("format", "format")):
+        value = getattr(args, option)
+        if value is not None:
+            setattr(settings, attribute, value)
+
+
+def _finish(report, registry, settings, args) -> int:
+    from sesguard.linter.findings import fails
+    from sesguard.linter.reporters import ReportOptions
+
+    to_terminal = args.output is None and sys.stdout.isatty()
+    color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
+    options = ReportOptions(color=color, quiet=args.quiet)
+    text = registry.reporters[settings.format](report, options)
+    if args.output:
+        from sesguard.linter.output import write_atomically
+
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for error in report.errors:
+        _error(error)
+    if report.incomplete:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(fails(f, settings.fail_on) for f in report.findings) else EXIT_OK
+
+
+def _rules(args) -> int:
+    from sesguard.linter.plugins import load_plugins
+    from sesguard.linter.rule_docs import rules_json, rules_markdown, rules_table
+
+    registry = load_plugins(args.plugin)
+    render = {"text": rules_table, "json": rules_json, "markdown": rules_markdown}[args.format]
+    sys.stdout.write(render(registry.rules))
+    return EXIT_OK
+
+
+def _rule(args) -> int:
+    from sesguard.linter.plugins import load_plugins
+    from sesguard.linter.rule_docs import rule_page
+
+    registry = load_plugins(args.plugin)
+    rule = registry.rules.get(args.rule_id.upper())
+    if rule is None:
+        _error(f"no rule {args.rule_id!r}; `sesguard rules` lists them")
+        return EXIT_ERROR
+    sys.stdout.write(rule_page(rule))
+    return EXIT_OK
+
+
+def _error(message: str) -> None:
+    print(f"sesguard: error: {message}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""The engine: sources -> model -> rules -> findings -> reporters."""

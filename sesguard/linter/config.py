@@ -1,0 +1,145 @@
+"""Configuration: `--config`, else `[tool.sesguard]` in pyproject.toml or `.sesguard.toml`, nearest first."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sesguard.linter.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, display_path
+from sesguard.linter.findings import pipeline_finding
+from sesguard.linter.model import Location
+from sesguard.linter.validation import schema_problems, validate_value
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+
+@dataclass
+class Settings:
+    """The effective options: config file values, overridden by the command line."""
+
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    format: str = "text"
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    rules: dict = field(default_factory=dict)  # rule id -> {"level": ..., parameter: value}
+    path: str | None = None  # the config file in use
+    table: dict = field(default_factory=dict)  # the raw validated table, for later stages
+    text: str = ""  # the config file's text and the table's key prefix: to locate problems found later
+    prefix: tuple[str, ...] = ()
+
+    def selects(self, rule_id: str) -> bool:
+        chosen = not self.select or any(rule_id.startswith(prefix) for prefix in self.select)
+        return chosen and not any(rule_id.startswith(prefix) for prefix in self.ignore)
+
+    def rule_level(self, rule) -> str:
+        return self.rules.get(rule.id, {}).get("level", rule.level)
+
+    def rule_params(self, rule) -> dict:
+        overrides = {k: v for k, v in self.rules.get(rule.id, {}).items() if k != "level"}
+        return {**rule.parameters, **overrides}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest directory's pyproject.toml with [tool.sesguard], else its .sesguard.toml."""
+    for directory in (start, *start.parents):
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\[tool\.sesguard[.\]]", pyproject.read_text("utf-8", "replace"), re.M):
+            return pyproject
+        dotfile = directory / ".sesguard.toml"
+        if dotfile.is_file():
+            return dotfile
+    return None
+
+
+def load_settings(config: str | None, cwd: Path):
+    """(Settings, findings): findings are SG001/SG002 about the config file itself."""
+    path = Path(config) if config else find_config(cwd)
+    if path is None:
+        return Settings(), []
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        table = tomllib.loads(text)
+    except OSError as error:
+        return Settings(), [_config_finding("SG001", f"cannot read config: {error.strerror or error}", shown, 1, 1)]
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        line, column = _toml_error_position(str(error))
+        return Settings(), [
+            _config_finding("SG001", f"invalid TOML: {_toml_error_message(error)}", shown, line, column)
+        ]
+    prefix: tuple[str, ...] = ()
+    if path.name == "pyproject.toml":
+        prefix = ("tool", "sesguard")
+        table = table.get("tool", {}).get("sesguard", {})
+    findings = [
+        _config_finding("SG002", problem.message, shown, _toml_line(text, prefix + problem.path), 1)
+        for problem in schema_problems("config", table)
+    ]
+    if findings:
+        return Settings(path=shown), findings
+    settings = Settings(
+        select=tuple(table.get("select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        fail_on=table.get("fail-on", "warning"),
+        format=table.get("format", "text"),
+        include=tuple(table.get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(table.get("exclude", DEFAULT_EXCLUDE)),
+        rules=table.get("rules", {}),
+        path=shown,
+        table=table,
+        text=text,
+        prefix=prefix,
+    )
+    return settings, []
+
+
+def rule_table_findings(settings: Settings, rules: dict) -> list:
+    """SG002 for `[rules.ID]` tables naming unknown rules or breaking a rule's parameter schema."""
+    findings = []
+    for rule_id, table in sorted(settings.rules.items()):
+        where = ("rules", rule_id)
+        line = _toml_line(settings.text, settings.prefix + where)
+        if rule_id not in rules:
+            findings.append(_config_finding("SG002", f"[rules.{rule_id}] names no known rule", settings.path, line, 1))
+            continue
+        params = {k: v for k, v in table.items() if k != "level"}
+        for problem in validate_value(rules[rule_id].parameters_schema, params):
+            path = settings.prefix + where + problem.path
+            findings.append(
+                _config_finding(
+                    "SG002", f"rules.{rule_id}: {problem.message}", settings.path, _toml_line(settings.text, path), 1
+                )
+            )
+    return findings
+
+
+def _config_finding(rule_id: str, message: str, file: str, line: int, column: int):
+    return pipeline_finding(rule_id, message, Location(file, line, column, "config"), "config")
+
+
+def _toml_error_position(message: str):
+    match = re.search(r"line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _toml_error_message(error) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+
+
+def _toml_line(text: str, path) -> int:
+    """Best-effort line of `path` in TOML text (tomllib keeps no positions): the last key's line."""
+    keys = [str(p) for p in path if not isinstance(p, int)]
+    if not keys:
+        return 1
+    header = re.compile(r"^\s*\[+\s*" + r"\.".join(map(re.escape, keys)) + r"\s*\]+", re.M)
+    match = header.search(text)
+    if match is None:
+        match = re.compile(r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=", re.M).search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

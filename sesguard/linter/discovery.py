@@ -1,0 +1,89 @@
+"""Which files to check, and reading them: directory walking, include/exclude globs, SES markers."""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from sesguard.linter.errors import LoadError
+
+DEFAULT_INCLUDE = ("*.yaml", "*.yml", "*.json", "*.tf")
+DEFAULT_EXCLUDE = (".git", "node_modules", ".terraform", ".venv")
+# A file without one of these cannot describe SES resources: skipped unparsed (SPEC §3).
+MARKERS = ("ConfigurationSets", "AWS::SES::", "aws_sesv2_", "aws_ses_")
+_BYTE_MARKERS = tuple(m.encode() for m in MARKERS)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class Candidate(NamedTuple):
+    path: str  # as displayed and reported: relative to the working directory when below it
+    explicit: bool  # named on the command line (checked even if include/exclude would skip it)
+
+
+def discover(paths, include=DEFAULT_INCLUDE, exclude=DEFAULT_EXCLUDE) -> Iterator[Candidate]:
+    """Files to check, in a stable order. Paths that do not exist are yielded too (reported as SG001)."""
+    for given in paths:
+        root = Path(given)
+        if not root.is_dir():
+            yield Candidate(display_path(root), True)
+            continue
+        for directory, subdirs, files in os.walk(root):  # does not follow directory symlinks: no loops
+            subdirs[:] = sorted(d for d in subdirs if not _matches(Path(directory, d), root, exclude))
+            for name in sorted(files):
+                file = Path(directory, name)
+                if _matches(file, root, include) and not _matches(file, root, exclude):
+                    yield Candidate(display_path(file), False)
+
+
+def _matches(path: Path, root: Path, globs) -> bool:
+    relative = path.relative_to(root).as_posix()
+    return any(fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(relative, glob) for glob in globs)
+
+
+def display_path(path: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def read_candidate(path: str):
+    """The file's text, or None when it has no SES marker. Raises LoadError when it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LoadError("no such file")
+    except IsADirectoryError:
+        raise LoadError("is a directory")
+    except OSError as error:
+        raise LoadError(f"cannot read file: {error.strerror or error}")
+    if data.startswith(_UTF16_BOMS):
+        text = _decode(data, "utf-16")
+        return text if any(m in text for m in MARKERS) else None
+    if not any(m in data for m in _BYTE_MARKERS):
+        return None
+    if b"\0" in data:
+        raise LoadError("binary file (contains NUL bytes)", *_line_column(data, data.index(b"\0")))
+    return _decode(data, "utf-8-sig")
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        raise LoadError(
+            f"not valid {encoding.replace('-sig', '').upper()}: byte 0x{data[error.start]:02x} cannot be decoded",
+            line,
+            column,
+        )
+
+
+def _line_column(data: bytes, offset: int):
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1

@@ -1,0 +1,84 @@
+"""The pipeline: files -> sources -> model -> rules -> findings, gathered into one Report.
+
+Every failure becomes a finding with a location (SG001, SG002) or an entry in `Report.errors`;
+nothing here prints, exits or lets one file's problem hide another file's results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sesguard.linter.discovery import discover, read_candidate
+from sesguard.linter.errors import LoadError
+from sesguard.linter.findings import Finding, pipeline_finding
+from sesguard.linter.model import Location
+
+# Findings that mean an input was not fully read: the run exits 2 whatever --fail-on says.
+INCOMPLETE_RULES = ("SG001", "SG002", "SG900")
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    rules: dict = field(default_factory=dict)  # id -> rule class: every rule that could report
+    files_checked: int = 0
+    files_skipped: int = 0
+    errors: list[str] = field(default_factory=list)  # internal errors (a plugin rule that crashed, ...)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when something could not be read or checked: the run must exit 2, never pass."""
+        return bool(self.errors) or any(f.rule_id in INCOMPLETE_RULES and not f.suppressions for f in self.findings)
+
+
+def check_files(paths, registry, settings, verbose=None) -> Report:
+    """Lint local files and directories with every selected rule."""
+    report = Report(
+        rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid == "SG001"}
+    )
+    for candidate in discover(paths, settings.include, settings.exclude):
+        try:
+            text = read_candidate(candidate.path)
+            source = (
+                None if text is None else next((s for s in registry.sources if s.claims(candidate.path, text)), None)
+            )
+            if source is None:
+                report.files_skipped += 1
+                if verbose:
+                    verbose(f"skipped {candidate.path}: no SES configuration in a format sesguard reads")
+                continue
+            config_sets, findings = source.load(candidate.path, text)
+        except LoadError as error:
+            report.files_checked += 1
+            location = Location(candidate.path, error.line, error.column, "")
+            report.findings.append(pipeline_finding("SG001", error.message, location, "file"))
+            continue
+        report.files_checked += 1
+        if verbose:
+            verbose(f"checked {candidate.path} as {source.name}: {len(config_sets)} configuration sets")
+        report.findings.extend(findings)
+        report.findings.extend(run_rules(config_sets, report, settings))
+    report.findings = sorted(
+        (f for f in report.findings if f.rule_id == "SG001" or settings.selects(f.rule_id)), key=Finding.sort_key
+    )
+    return report
+
+
+def run_rules(config_sets: Iterable, report: Report, settings) -> list[Finding]:
+    """Every selected rule over every set, with configured levels and parameters applied."""
+    findings = []
+    active = [
+        (rule(), settings.rule_params(rule), settings.rules.get(rule.id, {}).get("level"))
+        for _, rule in sorted(report.rules.items())
+    ]
+    for config_set in config_sets:
+        for rule, params, level in active:
+            try:
+                for finding in rule.check(config_set, params):
+                    if level:
+                        finding.level = level
+                    findings.append(finding)
+            except Exception as error:  # a plugin's bug must not hide the other rules' findings
+                report.errors.append(f"rule {rule.id} failed on set {config_set.name!r}: {error!r}")
+    return findings

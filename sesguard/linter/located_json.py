@@ -1,0 +1,167 @@
+"""JSON loading at C speed, with positions found only for the paths that need one.
+
+`json.loads` keeps no positions, and a pure-Python parser that records them costs 30x more. So the
+document is parsed once by the C decoder, and `locate(path)` later walks the raw text down that one
+path, skipping sibling values with the C decoder's `raw_decode`. Offsets of array elements passed on
+the way are cached, so many findings in one large file stay cheap.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from json.decoder import scanstring
+
+from sesguard.linter.errors import LoadError
+
+MAX_DEPTH = 100
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _reject_duplicates(pairs):
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+class JsonDocument:
+    """A parsed JSON file: `data` plus `locate(path)` over the raw text."""
+
+    def __init__(self, text: str, data) -> None:
+        self.data = data
+        self._text = text
+        start = _skip_ws(text, 0)
+        self._offsets = {(): (start, start)}  # path prefix -> (position to report, offset of its value)
+        self._line_starts = None
+
+    def locate(self, path) -> tuple[int, int, int]:
+        """(line, column, matched) for the deepest element of `path` present; 1-based."""
+        path = tuple(path)
+        matched = len(path)
+        while path[:matched] not in self._offsets:
+            matched -= 1
+        reported, offset = self._offsets[path[:matched]]
+        for element in path[matched:]:
+            found = self._step(path[:matched], offset, element)
+            if found is None:
+                break
+            reported, offset = found
+            matched += 1
+        return (*self._line_column(reported), matched)
+
+    def _step(self, prefix, offset, element):
+        """(position to report, offset of the value) of `element` inside the value at `offset`."""
+        text = self._text
+        if text.startswith("{", offset) and isinstance(element, str):
+            position = _skip_ws(text, offset + 1)
+            while text.startswith('"', position):
+                key, after_key = scanstring(text, position + 1)
+                value_at = _skip_ws(text, _skip_ws(text, after_key) + 1)
+                if key == element:
+                    self._offsets[prefix + (element,)] = (position, value_at)
+                    return position, value_at
+                position = _after_value(text, value_at)
+        elif text.startswith("[", offset) and isinstance(element, int):
+            position = _skip_ws(text, offset + 1)
+            for index in range(element + 1):
+                if text.startswith("]", position):
+                    return None
+                self._offsets[prefix + (index,)] = (position, position)
+                if index == element:
+                    return position, position
+                position = _after_value(text, position)
+        return None
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
+def _skip_ws(text: str, position: int) -> int:
+    return _WHITESPACE.match(text, position).end()
+
+
+def _after_value(text: str, position: int) -> int:
+    """Offset after the value at `position` and its trailing comma."""
+    _, end = _DECODER.raw_decode(text, position)
+    end = _skip_ws(text, end)
+    if text.startswith(",", end):
+        end = _skip_ws(text, end + 1)
+    return end
+
+
+def load_json(text: str) -> JsonDocument:
+    """Parse JSON; raise LoadError with a position for invalid JSON, duplicate keys or deep nesting."""
+    _check_depth(text)
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno)
+    except _DuplicateKey as duplicate:
+        line, column = _find_duplicate(text, duplicate.key)
+        raise LoadError(f"duplicate key '{duplicate.key}'", line, column)
+    except RecursionError:
+        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels")
+    return JsonDocument(text, data)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting our own traversals (schema validation, model building) could not handle."""
+    depth = 0
+    for char in re.sub(r"[^\[\]{}]+", "", _STRING.sub("", text)):
+        depth = depth + 1 if char in "[{" else depth - 1
+        if depth > MAX_DEPTH:
+            break
+    else:
+        return
+    depth = 0  # again, slowly, for the position (error path only)
+    for match in re.finditer(_STRING.pattern + r"|[\[\]{}]", text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = JsonDocument(text, None)._line_column(match.start())
+                raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+        elif char in "]}":
+            depth -= 1
+
+
+def _find_duplicate(text: str, key: str) -> tuple[int, int]:
+    """Position of the second occurrence of `key` within one object (error path only, so plain Python)."""
+    stack = []  # per open container: set of keys seen, or None for arrays
+    expect_key = False
+    for match in re.finditer(_STRING.pattern + r"|[\[\]{},:]", text):
+        token = match.group()
+        if token == "{":
+            stack.append(set())
+            expect_key = True
+        elif token == "[":
+            stack.append(None)
+        elif token in "]}":
+            stack.pop()
+        elif token == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif token == ":":
+            expect_key = False
+        elif expect_key:
+            name = json.loads(token)
+            if name == key and name in stack[-1]:
+                return JsonDocument(text, None)._line_column(match.start())
+            stack[-1].add(name)
+            expect_key = False
+    return 1, 1

@@ -1,0 +1,125 @@
+"""SARIF 2.1.0 for GitHub code scanning (SPEC §7).
+
+Output is byte-identical for identical input: rules and results sorted, no timestamps, no absolute
+paths for files below the working directory. Fingerprints come from the finding's identity (rule,
+source kind, account, region, set, destination, field), never from its line, so an alert stays the
+same alert (and stays dismissed) when lines move.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sesguard import __version__
+from sesguard.linter.reporters import finding_path
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/sesguard/sesguard"
+
+
+def render(report, options) -> str:
+    rules = sorted(report.rules.values(), key=lambda rule: rule.id)
+    rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    run = {
+        "tool": {
+            "driver": {
+                "name": "sesguard",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
+        "invocations": [_invocation(report)],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(finding, rule_index) for finding in report.findings if finding.rule_id in rule_index],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _rule(rule) -> dict:
+    docs = rule.docs()
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": docs},
+        "help": {"text": docs, "markdown": _markdown(rule)},
+        "helpUri": rule.help_uri(),
+        "defaultConfiguration": {"level": rule.level},
+        "properties": {
+            "tags": list(rule.tags),
+            "precision": rule.precision,
+            "security-severity": rule.security_severity(),
+        },
+    }
+
+
+def _markdown(rule) -> str:
+    summary, _, body = rule.docs().partition("\n")
+    return f"**{rule.id} {rule.name}**: {summary}\n{body}\n\n[Rule documentation]({rule.help_uri()})"
+
+
+def _invocation(report) -> dict:
+    notifications = [{"level": "error", "message": {"text": error}} for error in report.errors]
+    notifications += [
+        {
+            "level": "error",
+            "message": {"text": f"{finding_path(f)}: {f.message}"},
+            "descriptor": {"id": f.rule_id},
+        }
+        for f in report.findings
+        if f.rule_id == "SG900"
+    ]
+    invocation = {"executionSuccessful": not report.incomplete}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
+def _result(finding, rule_index) -> dict:
+    loc = finding.location
+    result = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index[finding.rule_id],
+        "level": finding.level,
+        "message": {"text": f"{finding.message} [{finding.subject}]" if finding.subject else finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding_path(finding))},
+                    "region": {"startLine": loc.line, "startColumn": loc.column},
+                },
+                "logicalLocations": _logical_locations(finding),
+            }
+        ],
+        "partialFingerprints": {"primaryLocationLineHash": finding.fingerprint},
+    }
+    if finding.suppressions:
+        result["suppressions"] = [{"kind": s.kind, "justification": s.justification} for s in finding.suppressions]
+    if finding.baseline_state:
+        result["baselineState"] = finding.baseline_state
+    return result
+
+
+def _logical_locations(finding) -> list:
+    locations = []
+    if finding.location.logical_path:
+        locations.append(
+            {
+                "fullyQualifiedName": finding.location.logical_path,
+                "kind": "resource",
+                "name": finding.subject or finding.location.logical_path,
+            }
+        )
+    if finding.location.arn:
+        locations.append({"fullyQualifiedName": finding.location.arn, "kind": "resource"})
+    return locations or [{"fullyQualifiedName": finding_path(finding), "kind": "resource"}]
+
+
+def _uri(path: str) -> str:
+    """Relative paths stay relative (GitHub resolves them against the repository root)."""
+    candidate = Path(path)
+    return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()

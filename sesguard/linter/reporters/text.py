@@ -1,0 +1,46 @@
+"""`path:line:col: ID level message [set/destination]`, grouped by file, then a summary line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from sesguard.linter.reporters import finding_path
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def render(report, options) -> str:
+    shown = [f for f in report.findings if options.show_suppressed or not f.suppressions]
+    lines = []
+    for path, findings in groupby(shown, key=finding_path):
+        for finding in findings:
+            lines.append(_line(path, finding, options.color))
+        lines.append("")
+    if not options.quiet:
+        lines.append(summary(report))
+    return "\n".join(lines).rstrip("\n") + "\n" if lines else ""
+
+
+def _line(path: str, finding, color: bool) -> str:
+    loc = finding.location
+    level = finding.level
+    rule_id = finding.rule_id
+    if color:
+        path, rule_id, level = f"{_BOLD}{path}{_RESET}", f"{_BOLD}{rule_id}{_RESET}", f"{_COLORS[level]}{level}{_RESET}"
+    subject = f" [{finding.subject}]" if finding.subject else ""
+    suppressed = " (suppressed)" if finding.suppressions else ""
+    return f"{path}:{loc.line}:{loc.column}: {rule_id} {level} {finding.message}{subject}{suppressed}"
+
+
+def summary(report) -> str:
+    active = [f for f in report.findings if not f.suppressions]
+    counts = {level: sum(1 for f in active if f.level == level) for level in ("error", "warning", "note")}
+    files = report.files_checked
+    levels = f"{counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
+    text = (
+        f"{len(active)} finding{'s' if len(active) != 1 else ''} ({levels}) "
+        f"in {files} file{'s' if files != 1 else ''}, {report.files_skipped} skipped"
+    )
+    suppressed = len(report.findings) - len(active)
+    return text + (f"; {suppressed} suppressed" if suppressed else "")

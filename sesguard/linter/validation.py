@@ -1,0 +1,100 @@
+"""JSON Schema validation with one short, located message per problem (SG002)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+from sesguard.linter.origins import format_path
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+class SchemaProblem(NamedTuple):
+    path: tuple  # where to report it
+    message: str
+
+
+@functools.cache
+def load_schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator(name: str):
+    import jsonschema  # costly import: only when something is validated
+
+    schema = load_schema(name)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def schema_problems(name: str, instance) -> list[SchemaProblem]:
+    """Every way `instance` breaks schema `name`, sorted by path."""
+    return _sorted_problems(_validator(name), instance)
+
+
+def validate_value(schema: dict, instance) -> list[SchemaProblem]:
+    """Validate against an ad-hoc schema (a rule's parameter schema)."""
+    import jsonschema
+
+    return _sorted_problems(jsonschema.validators.validator_for(schema)(schema), instance)
+
+
+def _sorted_problems(validator, instance) -> list[SchemaProblem]:
+    problems = {_describe(error) for error in validator.iter_errors(instance)}
+    return sorted(problems, key=lambda p: (tuple(map(str, p.path)), p.message))
+
+
+def _describe(error) -> SchemaProblem:
+    path = tuple(error.absolute_path)
+    where = format_path(path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return SchemaProblem(path + (extra[0],), f"unknown field '{extra[0]}'{_at(where)}")
+    if kind == "required":
+        return SchemaProblem(path, f"missing required field '{_missing(error)}'{_at(where)}")
+    if kind in ("oneOf", "anyOf") and error.context and all(c.validator == "required" for c in error.context):
+        options = " or ".join(sorted({c.validator_value[0] for c in error.context}))
+        return SchemaProblem(path, f"needs exactly one of {options}{_at(where)}")
+    if kind == "type":
+        expected = (
+            error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        )
+        return SchemaProblem(
+            path, f"{where or 'document'} must be {_article(expected)}, not {_json_type(error.instance)}"
+        )
+    if kind == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return SchemaProblem(path, f"{where} is {error.instance!r}; expected one of {allowed}")
+    if kind == "pattern":
+        return SchemaProblem(path, f"{where} is {error.instance!r}, which does not match {error.validator_value}")
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return SchemaProblem(path, f"{where}: {message}" if where else message)
+
+
+def _missing(error) -> str:
+    return next((name for name in error.validator_value if name not in error.instance), "?")
+
+
+def _at(where: str) -> str:
+    return f" in {where}" if where else ""
+
+
+def _article(expected: str) -> str:
+    return f"an {expected}" if expected[0] in "aeiou" else f"a {expected}"
+
+
+def _json_type(value) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)

@@ -1,0 +1,1 @@
+"""SES1xx: each event destination must be one SES accepts."""

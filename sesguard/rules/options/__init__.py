@@ -1,0 +1,1 @@
+"""SES3xx: configuration set options that protect mail and reputation."""

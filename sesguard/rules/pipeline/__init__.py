@@ -1,0 +1,1 @@
+"""Findings the pipeline reports itself: unreadable inputs, schema violations, incomplete scans."""

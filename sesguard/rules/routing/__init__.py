@@ -1,0 +1,1 @@
+"""SES2xx: events must reach the places they are needed."""
