@@ -34,12 +34,9 @@ class InvalidEventTypes(Rule):
             if types is UNKNOWN:
                 continue
             if not types:
-                yield self.finding(
-                    config_set,
-                    "MatchingEventTypes is empty or missing; SES requires at least one event type",
-                    destination,
-                    ("MatchingEventTypes",),
-                )
+                state = "missing" if types is None else "empty"
+                message = f"MatchingEventTypes is {state}; SES requires at least one event type"
+                yield self.finding(config_set, message, destination, ("MatchingEventTypes",))
                 continue
             seen = Counter()
             for index, value in enumerate(types):
