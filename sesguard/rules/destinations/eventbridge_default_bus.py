@@ -29,10 +29,13 @@ class EventBridgeDefaultBus(Rule):
                 if target.kind.key != "eventbridge":
                     continue
                 arn = parse_arn(value)
-                if arn and arn.resource_type == "event-bus" and arn.resource_name != "default":
+                if arn is None or arn.resource_type != "event-bus":
+                    continue  # SES106 reports malformed ARNs
+                bus = arn.resource.partition("/")[2]  # the whole name: partner buses contain '/'
+                if bus != "default":
                     yield self.finding(
                         config_set,
-                        f"EventBusArn names the event bus '{arn.resource_name}'; SES publishes only to the default bus",
+                        f"EventBusArn names the event bus '{bus}'; SES publishes only to the default bus",
                         destination,
                         (target.kind.block, arn_field.field),
                     )

@@ -29,10 +29,17 @@ class SingleDestinationTarget(Rule):
             if not destination.targets:
                 yield self.finding(config_set, f"destination has no target; add exactly one of {allowed}", destination)
             elif len(destination.targets) > 1:
-                blocks = ", ".join(target.kind.block for target in destination.targets)
+                written = sorted(destination.targets, key=lambda target: _position(destination, target))
+                blocks = ", ".join(target.kind.block for target in written)
                 yield self.finding(
                     config_set,
-                    f"destination has {len(destination.targets)} targets ({blocks}); SES takes exactly one",
+                    f"destination has {len(written)} targets ({blocks}); SES takes exactly one",
                     destination,
-                    (destination.targets[1].kind.block,),
+                    (written[1].kind.block,),
                 )
+
+
+def _position(destination, target):
+    """Where the block is written, so the finding points at the first extra block the reader sees."""
+    location = destination.origin.locate((target.kind.block,))
+    return location.line, location.column

@@ -8,7 +8,8 @@ class TargetArn(Rule):
     What it checks: `SnsDestination.TopicArn` is an SNS topic, `KinesisFirehoseDestination` has a
     Firehose `deliverystream` and an IAM `role`, `EventBridgeDestination.EventBusArn` an EventBridge
     `event-bus`, `PinpointDestination.ApplicationArn` a Pinpoint (`mobiletargeting`) app. Regional
-    ARNs need a region and a 12-digit account. The SNS topic must not be FIFO (`.fifo`).
+    ARNs need a region and a 12-digit account; IAM ARNs have an account and no region. The SNS
+    topic must not be FIFO (`.fifo`).
 
     Why: SES validates the ARN only when the destination is created or first used; a role ARN in
     the stream field, a queue instead of a topic, or a FIFO topic ("SES does not support FIFO type
@@ -47,7 +48,9 @@ def _problem(arn_field, value: str):
     if arn.service != arn_field.service:
         return f"is an ARN of service '{arn.service}', not '{arn_field.service}'; {expected}"
     if arn_field.resource_type and arn.resource_type != arn_field.resource_type:
-        return f"does not name a {arn_field.resource_type}; {expected}"
+        return f"does not name a resource of type '{arn_field.resource_type}'; {expected}"
+    if arn.service == "iam" and arn.region:
+        return f"has a region, but IAM ARNs have none; {expected}"
     if arn.service != "iam" and not arn.region:
         return f"has no region; {expected}"
     if not arn.account.isdigit():

@@ -30,10 +30,10 @@ class PinpointEndOfSupport(Rule):
                 continue
             unsupported = NEVER_SUPPORTED & destination.events
             if unsupported:
-                types = ", ".join(sort_event_types(unsupported))
+                types = " and ".join(sort_event_types(unsupported))
                 yield self.finding(
                     config_set,
-                    f"Pinpoint never supported {types}, and Amazon Pinpoint reached end of support on 2026-10-30",
+                    f"Pinpoint never supported {types} events; Amazon Pinpoint reached end of support on 2026-10-30",
                     destination,
                     ("PinpointDestination",),
                     level="error",

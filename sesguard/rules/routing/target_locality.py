@@ -36,8 +36,8 @@ class TargetLocality(Rule):
                 if region and arn.partition != partition_of_region(region):
                     yield self.finding(
                         config_set,
-                        f"{arn_field.field} is in partition {arn.partition}, the set in "
-                        f"{partition_of_region(region)} ({region})",
+                        f"{arn_field.field} is in partition {arn.partition} (the set's is "
+                        f"{partition_of_region(region)}, region {region}); SES cannot reach another partition",
                         destination,
                         where,
                         level="error",
@@ -45,9 +45,9 @@ class TargetLocality(Rule):
                     continue
                 differences = []
                 if region and arn.region and arn.region != region:
-                    differences.append(f"region {arn.region}, the set's is {region}")
+                    differences.append(f"region {arn.region} (the set's is {region})")
                 if account and arn.account.isdigit() and arn.account != account:
-                    differences.append(f"account {arn.account}, the set's is {account}")
+                    differences.append(f"account {arn.account} (the set's is {account})")
                 if differences:
                     yield self.finding(
                         config_set, f"{arn_field.field} is in {' and '.join(differences)}", destination, where
