@@ -12,6 +12,7 @@ class EventBridgeDefaultBus(Rule):
     delivers nothing to it; route from the default bus to your own with an EventBridge rule.
 
     Example:
+
         EventBridgeDestination: {EventBusArn: "arn:aws:events:us-east-1:123456789012:event-bus/mail"}
 
     Fix: use `arn:aws:events:REGION:ACCOUNT:event-bus/default` and add an EventBridge rule on the

@@ -18,6 +18,7 @@ class InvalidEventTypes(Rule):
     A repeated type is harmless to SES but usually hides a typo for the type that was meant.
 
     Example:
+
         MatchingEventTypes: [BOUNCE, BOUNCES, COMPLAINT, bounce]
 
     Fix: list each event type the destination should receive once, spelled as in the SES API.

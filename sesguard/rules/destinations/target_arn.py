@@ -16,6 +16,7 @@ class TargetArn(Rule):
     topics") means no event is ever delivered.
 
     Example:
+
         SnsDestination: {TopicArn: "arn:aws:sqs:us-east-1:123456789012:bounces"}
 
     Fix: point the field at a resource of the expected type, e.g.

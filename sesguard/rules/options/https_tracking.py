@@ -11,6 +11,7 @@ class HttpsTracking(Rule):
     clicked what, can be rewritten on the way, and browsers flag them.
 
     Example:
+
         TrackingOptions: {CustomRedirectDomain: click.example.com, HttpsPolicy: OPTIONAL}
 
     Fix: put a certificate on the redirect domain and set `HttpsPolicy: REQUIRE`.

@@ -11,6 +11,7 @@ class ReputationMetrics(Rule):
     thresholds. Without them, one bad set hides in the account average.
 
     Example:
+
         ReputationOptions: {ReputationMetricsEnabled: false}
 
     Fix: set `ReputationOptions.ReputationMetricsEnabled: true` and alarm on the metrics.

@@ -11,6 +11,7 @@ class SendingPaused(Rule):
     visible, not forgotten.
 
     Example:
+
         SendingOptions: {SendingEnabled: false}
 
     Fix: set `SendingOptions.SendingEnabled: true` once the cause is resolved, or delete the set.

@@ -13,6 +13,7 @@ class SuppressionReasons(Rule):
     them again, and every such send counts against the account's bounce and complaint rates.
 
     Example:
+
         SuppressionOptions: {SuppressedReasons: [COMPLAINT]}
 
     Fix: set `SuppressedReasons: [BOUNCE, COMPLAINT]`, or remove the override; remove single

@@ -12,6 +12,7 @@ class TlsRequired(Rule):
     messages instead, which is what transactional and personal mail should do.
 
     Example:
+
         DeliveryOptions: {TlsPolicy: OPTIONAL}
 
     Fix: set `DeliveryOptions.TlsPolicy: REQUIRE`, or suppress with the reason plain-text delivery

@@ -11,6 +11,7 @@ class DestinationEnabled(Rule):
     usually left over from an incident ("turn it off for now") or a template that forgot the flag.
 
     Example:
+
         - Name: bounces
           MatchingEventTypes: [BOUNCE, COMPLAINT]
           SnsDestination: {TopicArn: "arn:aws:sns:us-east-1:123456789012:bounces"}

@@ -14,6 +14,7 @@ class PinpointEndOfSupport(Rule):
     to rely on. Pinpoint never accepted DELIVERY_DELAY or SUBSCRIPTION events at all.
 
     Example:
+
         PinpointDestination: {ApplicationArn: "arn:aws:mobiletargeting:us-east-1:123456789012:apps/abc"}
 
     Fix: send the events to Firehose, EventBridge or SNS instead and remove the Pinpoint destination.
