@@ -36,8 +36,15 @@ def main(argv=None) -> int:
         return EXIT_ERROR
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but usage errors are one `sesguard: error: ...` line like every other error (SPEC §3)."""
+
+    def error(self, message):
+        self.exit(EXIT_ERROR, f"sesguard: error: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="sesguard",
         description="Policy-as-code linter and drift checker for Amazon SES v2 configuration sets.",
     )
@@ -103,6 +110,7 @@ def _id_list(value: str) -> tuple:
 def _check(args) -> int:
     from sesguard.linter.config import load_settings, rule_table_findings
     from sesguard.linter.engine import Report, check_files
+    from sesguard.linter.findings import Finding
     from sesguard.linter.plugins import load_plugins
 
     settings, config_findings = load_settings(args.config, Path.cwd())
@@ -115,7 +123,8 @@ def _check(args) -> int:
         _error(f"unknown format '{settings.format}' (known: {known})")
         return EXIT_ERROR
     if config_findings:  # a broken config would silently change what is checked: stop here
-        report = Report(findings=config_findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
+        findings = sorted(config_findings, key=Finding.sort_key)
+        report = Report(findings=findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
     else:
         verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
         report = check_files(args.paths, registry, settings, verbose)
@@ -140,7 +149,11 @@ def _finish(report, registry, settings, args) -> int:
     if args.output:
         from sesguard.linter.output import write_atomically
 
-        write_atomically(args.output, text)
+        try:
+            write_atomically(args.output, text)
+        except OSError as error:
+            _error(f"cannot write {args.output}: {error.strerror or error}")
+            return EXIT_ERROR
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

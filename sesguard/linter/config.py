@@ -10,6 +10,7 @@ from pathlib import Path
 from sesguard.linter.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, display_path
 from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import Location
+from sesguard.linter.origins import format_path
 from sesguard.linter.validation import schema_problems, validate_value
 
 if sys.version_info >= (3, 11):
@@ -70,7 +71,7 @@ def load_settings(config: str | None, cwd: Path):
     except OSError as error:
         return Settings(), [_config_finding("SG001", f"cannot read config: {error.strerror or error}", shown, 1, 1)]
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        line, column = _toml_error_position(str(error))
+        line, column = _toml_error_position(str(error), text if isinstance(error, tomllib.TOMLDecodeError) else "")
         return Settings(), [
             _config_finding("SG001", f"invalid TOML: {_toml_error_message(error)}", shown, line, column)
         ]
@@ -79,8 +80,9 @@ def load_settings(config: str | None, cwd: Path):
         prefix = ("tool", "sesguard")
         table = table.get("tool", {}).get("sesguard", {})
     findings = [
-        _config_finding("SG002", problem.message, shown, _toml_line(text, prefix + problem.path), 1)
+        _config_finding("SG002", problem.message, shown, _toml_line(text, key_path), 1, key_path)
         for problem in schema_problems("config", table)
+        for key_path in [prefix + problem.path]
     ]
     if findings:
         return Settings(path=shown), findings
@@ -107,39 +109,53 @@ def rule_table_findings(settings: Settings, rules: dict) -> list:
         where = ("rules", rule_id)
         line = _toml_line(settings.text, settings.prefix + where)
         if rule_id not in rules:
-            findings.append(_config_finding("SG002", f"[rules.{rule_id}] names no known rule", settings.path, line, 1))
+            message = f"[rules.{rule_id}] names no known rule"
+            findings.append(_config_finding("SG002", message, settings.path, line, 1, settings.prefix + where))
             continue
         params = {k: v for k, v in table.items() if k != "level"}
         for problem in validate_value(rules[rule_id].parameters_schema, params):
             path = settings.prefix + where + problem.path
-            findings.append(
-                _config_finding(
-                    "SG002", f"rules.{rule_id}: {problem.message}", settings.path, _toml_line(settings.text, path), 1
-                )
-            )
+            message = f"rules.{rule_id}: {problem.message}"
+            findings.append(_config_finding("SG002", message, settings.path, _toml_line(settings.text, path), 1, path))
     return findings
 
 
-def _config_finding(rule_id: str, message: str, file: str, line: int, column: int):
-    return pipeline_finding(rule_id, message, Location(file, line, column, "config"), "config")
+def _config_finding(rule_id: str, message: str, file: str, line: int, column: int, key_path=()):
+    """A finding about the config file; its logical path is the key's, so fingerprints tell problems apart."""
+    return pipeline_finding(rule_id, message, Location(file, line, column, format_path(key_path) or "config"), "config")
 
 
-def _toml_error_position(message: str):
+def _toml_error_position(message: str, text: str):
     match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    if "(at end of document)" in message:  # an unclosed array or string: point at the end, where it is missed
+        last_line = text.split("\n")[-1]
+        return text.count("\n") + 1, len(last_line) + 1
+    return 1, 1
 
 
 def _toml_error_message(error) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
 
 
 def _toml_line(text: str, path) -> int:
-    """Best-effort line of `path` in TOML text (tomllib keeps no positions): the last key's line."""
+    """Best-effort line of `path` in TOML text (tomllib keeps no positions): the last key's line.
+
+    The key is looked for after the header of its nearest enclosing table, so that a key of the same
+    name in another table (`name` in `[project]`) is not taken for it. Only blanks and tabs before a
+    key or header: a match must not start on an earlier, empty line.
+    """
     keys = [str(p) for p in path if not isinstance(p, int)]
     if not keys:
         return 1
-    header = re.compile(r"^\s*\[+\s*" + r"\.".join(map(re.escape, keys)) + r"\s*\]+", re.M)
-    match = header.search(text)
+    match = _toml_header(keys).search(text)
     if match is None:
-        match = re.compile(r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=", re.M).search(text)
+        enclosing = next(filter(None, (_toml_header(keys[:n]).search(text) for n in range(len(keys) - 1, 0, -1))), None)
+        key = re.compile(r"^[ \t]*[\"']?" + re.escape(keys[-1]) + r"[\"']?[ \t]*=", re.M)
+        match = key.search(text, enclosing.end() if enclosing else 0)
     return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _toml_header(keys):
+    return re.compile(r"^[ \t]*\[+[ \t]*" + r"\.".join(map(re.escape, keys)) + r"[ \t]*\]+", re.M)

@@ -25,7 +25,18 @@ class Candidate(NamedTuple):
 
 
 def discover(paths, include=DEFAULT_INCLUDE, exclude=DEFAULT_EXCLUDE) -> Iterator[Candidate]:
-    """Files to check, in a stable order. Paths that do not exist are yielded too (reported as SG001)."""
+    """Files to check, in a stable order, each once (`check . a.yaml` names a.yaml twice).
+
+    Paths that do not exist are yielded too (reported as SG001).
+    """
+    seen = set()
+    for candidate in _walk(paths, include, exclude):
+        if candidate.path not in seen:
+            seen.add(candidate.path)
+            yield candidate
+
+
+def _walk(paths, include, exclude) -> Iterator[Candidate]:
     for given in paths:
         root = Path(given)
         if not root.is_dir():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from sesguard import __version__
 from sesguard.linter.reporters import finding_path
@@ -120,6 +121,10 @@ def _logical_locations(finding) -> list:
 
 
 def _uri(path: str) -> str:
-    """Relative paths stay relative (GitHub resolves them against the repository root)."""
+    """Relative paths stay relative (GitHub resolves them against the repository root).
+
+    Either way a URI: a space, `#`, `%` or a `:` in a file name is percent-encoded, not taken for a
+    fragment, an escape or a scheme.
+    """
     candidate = Path(path)
-    return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()
+    return candidate.as_uri() if candidate.is_absolute() else quote(candidate.as_posix(), safe="/")

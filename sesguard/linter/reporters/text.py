@@ -36,11 +36,12 @@ def _line(path: str, finding, color: bool) -> str:
 def summary(report) -> str:
     active = [f for f in report.findings if not f.suppressions]
     counts = {level: sum(1 for f in active if f.level == level) for level in ("error", "warning", "note")}
-    files = report.files_checked
-    levels = f"{counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
-    text = (
-        f"{len(active)} finding{'s' if len(active) != 1 else ''} ({levels}) "
-        f"in {files} file{'s' if files != 1 else ''}, {report.files_skipped} skipped"
-    )
+    levels = ", ".join(_count(counts[level], level) for level in ("error", "warning", "note"))
+    text = f"{_count(len(active), 'finding')} ({levels}) in {_count(report.files_checked, 'file')}, "
+    text += f"{report.files_skipped} skipped"
     suppressed = len(report.findings) - len(active)
     return text + (f"; {suppressed} suppressed" if suppressed else "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
