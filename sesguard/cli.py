@@ -94,6 +94,9 @@ def _add_common_options(command) -> None:
     command.add_argument(
         "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
     )
+    command.add_argument(
+        "--force-exclude", action="store_true", help="apply exclude globs to files named on the command line too"
+    )
     command.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     command.add_argument("--verbose", "-v", action="store_true", help="say what is checked and skipped, on stderr")
     command.add_argument("--no-color", action="store_true", help="no colour (also when NO_COLOR is set)")
@@ -132,10 +135,11 @@ def _check(args) -> int:
 
 
 def _apply_cli_options(settings, args) -> None:
-    for option, attribute in (("select", "select"), ("ignore", "ignore"), ("fail_on", "fail_on"), ("format", "format")):
+    for option in ("select", "ignore", "fail_on", "format"):
         value = getattr(args, option)
         if value is not None:
-            setattr(settings, attribute, value)
+            setattr(settings, option, value)
+    settings.force_exclude = settings.force_exclude or args.force_exclude
 
 
 def _finish(report, registry, settings, args) -> int:

@@ -220,6 +220,26 @@ def test_include_and_exclude_from_config_and_explicit_paths(cli, tmp_path):
     )
 
 
+def test_force_exclude_applies_exclude_to_explicit_paths(tree):
+    explicit = ["node_modules/pkg/spec.yaml", "specs/legacy/old.yaml", "specs/prod.yaml"]
+
+    assert paths(discover(explicit, exclude=("node_modules", "legacy"), force_exclude=True)) == ["specs/prod.yaml"]
+
+
+def test_force_exclude_from_the_command_line_and_from_config(cli, tmp_path):
+    write(tmp_path / ".sesguard.toml", 'exclude = ["legacy"]\n')
+    write(tmp_path / "legacy" / "old.yaml", SPEC)
+    write(tmp_path / "new.yaml", SPEC)
+
+    flag = cli("check", "legacy/old.yaml", "new.yaml", "--force-exclude", "--select", "SES301", cwd=tmp_path)
+    write(tmp_path / ".sesguard.toml", 'exclude = ["legacy"]\nforce-exclude = true\n')
+    config = cli("check", "legacy/old.yaml", "new.yaml", "--select", "SES301", cwd=tmp_path)
+
+    expected = f"new.yaml:3:23: {SES301}\n\n1 finding (0 errors, 1 warning, 0 notes) in 1 file, 0 skipped\n"
+    assert flag == (1, expected, "")
+    assert config == (1, expected, "")
+
+
 def test_explicit_unmarked_file_is_skipped_not_an_error(cli, tmp_path):
     write(tmp_path / "workflow.yml", "on: [push\n")
 

@@ -159,6 +159,9 @@ def make_project(path: Path, hook_repo, env) -> Path:
     )
     shutil.copy(EXAMPLES / "bad.yaml", path / "bad.yaml")
     shutil.copy(EXAMPLES / "clean.yaml", path / "clean.yaml")
+    (path / "vendored").mkdir()
+    shutil.copy(EXAMPLES / "bad.yaml", path / "vendored" / "bad.yaml")  # excluded by the project's config
+    (path / ".sesguard.toml").write_text('exclude = ["vendored"]\n')
     (path / "broken.yaml").write_text("ConfigurationSets: [\n")  # has the SES marker, cannot be parsed
     (path / "workflow.yaml").write_text(NOT_SES_YAML)
     (path / "workflow.yml").write_text(NOT_SES_YAML)
@@ -243,6 +246,13 @@ def test_hook_fails_on_unparsable_spec(run_hook):
     assert hook_status(completed.stdout) == "Failed", completed.stdout
     assert "- exit code: 2" in completed.stdout, completed.stdout
     assert findings(completed.stdout) == [("broken.yaml", "SG001")], completed.stdout
+
+
+def test_hook_honours_the_config_exclude(run_hook):
+    """pre-commit names every file; the hook passes --force-exclude so the config's exclude still applies."""
+    completed = run_hook("vendored/bad.yaml", "clean.yaml")
+    assert completed.returncode == 0, completed.stdout
+    assert hook_status(completed.stdout) == "Passed", completed.stdout
 
 
 def test_hook_on_many_files_reports_only_the_bad_one(run_hook):

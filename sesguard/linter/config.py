@@ -29,6 +29,7 @@ class Settings:
     format: str = "text"
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    force_exclude: bool = False  # apply `exclude` to files named on the command line too
     rules: dict = field(default_factory=dict)  # rule id -> {"level": ..., parameter: value}
     path: str | None = None  # the config file in use
     table: dict = field(default_factory=dict)  # the raw validated table, for later stages
@@ -93,6 +94,7 @@ def load_settings(config: str | None, cwd: Path):
         format=table.get("format", "text"),
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
         exclude=tuple(table.get("exclude", DEFAULT_EXCLUDE)),
+        force_exclude=table.get("force-exclude", False),
         rules=table.get("rules", {}),
         path=shown,
         table=table,

@@ -24,13 +24,17 @@ class Candidate(NamedTuple):
     explicit: bool  # named on the command line (checked even if include/exclude would skip it)
 
 
-def discover(paths, include=DEFAULT_INCLUDE, exclude=DEFAULT_EXCLUDE) -> Iterator[Candidate]:
+def discover(paths, include=DEFAULT_INCLUDE, exclude=DEFAULT_EXCLUDE, force_exclude=False) -> Iterator[Candidate]:
     """Files to check, in a stable order, each once (`check . a.yaml` names a.yaml twice).
 
-    Paths that do not exist are yielded too (reported as SG001).
+    Paths that do not exist are yielded too (reported as SG001). Files named explicitly are checked
+    even when `exclude` matches them, unless `force_exclude` (as pre-commit, which names every
+    file, needs for the config's `exclude` to mean anything).
     """
     seen = set()
     for candidate in _walk(paths, include, exclude):
+        if force_exclude and candidate.explicit and _excluded_explicitly(candidate.path, exclude):
+            continue
         if candidate.path not in seen:
             seen.add(candidate.path)
             yield candidate
@@ -53,6 +57,11 @@ def _walk(paths, include, exclude) -> Iterator[Candidate]:
 def _matches(path: Path, root: Path, globs) -> bool:
     relative = path.relative_to(root).as_posix()
     return any(fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(relative, glob) for glob in globs)
+
+
+def _excluded_explicitly(path: str, globs) -> bool:
+    parts = Path(path).parts
+    return any(fnmatch.fnmatch(path, glob) or any(fnmatch.fnmatch(part, glob) for part in parts) for glob in globs)
 
 
 def display_path(path: Path) -> str:

@@ -37,7 +37,7 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
     report = Report(
         rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid == "SG001"}
     )
-    for candidate in discover(paths, settings.include, settings.exclude):
+    for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
         try:
             text = read_candidate(candidate.path)
             source = (
