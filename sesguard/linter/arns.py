@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws|):(.+)$")
+_TYPED_RESOURCE = re.compile(r"([^/:]*)[/:]")
 
 
 class Arn(NamedTuple):
@@ -17,12 +18,9 @@ class Arn(NamedTuple):
 
     @property
     def resource_type(self) -> str:
-        """`role` for `role/path/name`, `deliverystream` for `deliverystream/x`; "" if untyped."""
-        head, sep, _ = self.resource.partition("/")
-        if sep:
-            return head
-        head, sep, _ = self.resource.partition(":")
-        return head if sep else ""
+        """`role` for `role/path/name`, `log-group` for `log-group:/a/b`; "" if untyped."""
+        match = _TYPED_RESOURCE.match(self.resource)  # the type ends at the first `/` or `:`, whichever comes first
+        return match.group(1) if match else ""
 
     @property
     def resource_name(self) -> str:
@@ -31,7 +29,7 @@ class Arn(NamedTuple):
 
 
 def parse_arn(text: str) -> Arn | None:
-    match = _ARN.match(text)
+    match = _ARN.fullmatch(text)  # not match: `$` would also accept a trailing newline
     return Arn(*match.groups()) if match else None
 
 
@@ -44,4 +42,10 @@ def partition_of_region(region: str) -> str:
         return "aws-iso"
     if region.startswith("us-isob-"):
         return "aws-iso-b"
+    if region.startswith("eu-isoe-"):
+        return "aws-iso-e"
+    if region.startswith("us-isof-"):
+        return "aws-iso-f"
+    if region.startswith("eusc-"):
+        return "aws-eusc"
     return "aws"

@@ -18,7 +18,9 @@ from sesguard.linter.errors import LoadError
 MAX_DEPTH = 100
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# The closing quote is optional so an unterminated string ends the scan instead of being retried
+# from every later quote (quadratic on `"\"\"\"...`); json.loads then reports the real error.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
 
 class _DuplicateKey(Exception):

@@ -16,6 +16,10 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from sesguard.linter.errors import LoadError
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser as _C_PARSER
+except ImportError:  # PyYAML built without libyaml
+    _C_PARSER = ()
 
 MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 1_000_000
@@ -82,9 +86,10 @@ class YamlDocument:
 
 def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     """Parse one YAML document; raise LoadError with a position for anything unusable."""
-    _check_depth(text)
-    loader_instance = loader(text)
+    loader_instance = None
     try:
+        loader_instance = loader(text)  # the pure-Python reader checks every character here already
+        _check_depth(text)
         root = loader_instance.get_single_node()
         if root is None:
             return YamlDocument(None, None)
@@ -94,24 +99,40 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
+        if problem.startswith("but ") and error.context:  # "but found another document" needs its context
+            problem = f"{error.context}, {problem}"
         raise LoadError(f"invalid YAML: {problem}", mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
-    except yaml.YAMLError as error:  # reader errors: control characters, bad encodings
+    except yaml.reader.ReaderError as error:  # a character YAML forbids; libyaml counts its offset in UTF-8 bytes
+        before = text[: error.position]
+        if issubclass(loader, _C_PARSER):
+            before = text.encode("utf-8")[: error.position].decode("utf-8", "replace")
+        raise LoadError(
+            f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}",
+            before.count("\n") + 1,
+            len(before) - before.rfind("\n"),
+        )
+    except yaml.YAMLError as error:
         raise LoadError(f"invalid YAML: {error}", 1, 1)
     finally:
-        loader_instance.dispose()
+        if loader_instance is not None:
+            loader_instance.dispose()
     return YamlDocument(data, root)
 
 
-_INDENT = re.compile(rf"^[ \t-]{{{MAX_DEPTH}}}", re.M)
+# Block nesting needs indentation or a chain of `- `, `? `, `: ` indicators at the start of a line.
+_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH}}}", re.M)
+# Where a bracket may be text rather than structure: quoted scalars, comments, block scalars, tags.
+_MAY_HIDE_BRACKETS = re.compile(r"""['"#|>!]""")
 
 
 def _check_depth(text: str) -> None:
     """Reject nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
 
-    A cheap over-estimate first (bracket balance with strings ignored, long indentation); only when
-    it trips does the exact check walk the parser's events, which libyaml produces without recursion.
+    The bracket balance is a safe over-estimate only when no bracket can be hidden in a scalar or a
+    comment (`["]", ["]", ...` balances to zero at any depth), so it settles plain documents alone.
+    Anything else is checked on the parser's events, which libyaml produces without recursion.
     """
-    if not _INDENT.search(text) and _bracket_depth(text) <= MAX_DEPTH:
+    if not _INDENT.search(text) and not _MAY_HIDE_BRACKETS.search(text) and _bracket_depth(text) <= MAX_DEPTH:
         return
     depth = 0
     for event in yaml.parse(text, Loader=_BASE_LOADER):
@@ -151,7 +172,7 @@ def _check_expansion(root) -> None:
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
         size = 1 + sum(sizes.get(id(child), 0) for child in children)
-        if size > MAX_EXPANDED_NODES:
+        if size > MAX_EXPANDED_NODES + len(sizes):  # only what aliases add counts, not a large document
             mark = node.start_mark
             raise LoadError(
                 f"aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",

@@ -59,11 +59,31 @@ class Origin(Protocol):
 
 
 @dataclass(frozen=True)
+class TargetState:
+    """What a deep live scan (`--deep`) found behind one target ARN. No file source ever makes one.
+
+    `exists` is False when the resource is not there; `attributes` holds what the rules read:
+    SNS topic: its `GetTopicAttributes` attributes (`Policy`, `FifoTopic`, ...); Firehose stream:
+    `DeliveryStreamStatus`; IAM role: `AssumeRolePolicyDocument` and `PolicyDocuments` (every
+    inline and attached policy document, parsed).
+    """
+
+    exists: bool
+    attributes: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
 class Target:
     """One target block of a destination (SnsDestination, KinesisFirehoseDestination, ...)."""
 
     kind: TargetKind
     fields: dict  # API field name -> value (str, list, or UNKNOWN)
+    # Deep live scans only: ARN field name ("TopicArn", "IamRoleArn", ...) -> TargetState.
+    # Absent (None) for every file source and for targets that could not be looked up.
+    states: Any = field(default=None, compare=False)
+
+    def state(self, arn_field: str) -> TargetState | None:
+        return (self.states or {}).get(arn_field)
 
 
 @dataclass(eq=False)

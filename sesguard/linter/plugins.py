@@ -13,6 +13,7 @@ import pluggy
 
 from sesguard.linter import hookspecs
 from sesguard.linter.errors import UsageError
+from sesguard.linter.rule import Rule
 
 BUILTIN_PLUGINS = (
     "sesguard.rules",
@@ -42,9 +43,22 @@ def load_plugins(extra_modules=(), entry_points: bool = True) -> Registry:
             raise UsageError(f"cannot load a plugin from entry-point group 'sesguard': {error!r}") from error
     for name in extra_modules:
         try:
-            manager.register(importlib.import_module(name), name)
+            module = importlib.import_module(name)
         except ImportError as error:
             raise UsageError(f"cannot import plugin module '{name}': {error}") from error
+        except Exception as error:  # a syntax error, or anything the module raises while being imported
+            raise UsageError(f"cannot import plugin module '{name}': {type(error).__name__}: {error}") from error
+        if manager.is_registered(module):  # named twice, or already loaded as a built-in or entry point
+            continue
+        try:
+            manager.register(module, name)
+        except (ValueError, pluggy.PluginValidationError) as error:
+            message = str(error).replace("\n", "; ")  # pluggy explains over several lines; errors are one line
+            raise UsageError(f"plugin module '{name}' cannot be registered: {message}") from error
+    try:
+        manager.check_pending()  # a misspelt hook name would otherwise be ignored in silence
+    except pluggy.PluginValidationError as error:
+        raise UsageError(f"plugin '{manager.get_name(error.plugin)}' is invalid: {error}") from error
     return _collect(manager)
 
 
@@ -52,7 +66,8 @@ def _collect(manager) -> Registry:
     registry = Registry()
     for plugin_rules in manager.hook.sesguard_rules():
         for rule in plugin_rules:
-            problems = rule.problems() if hasattr(rule, "problems") else ["not a sesguard Rule subclass"]
+            is_rule = isinstance(rule, type) and issubclass(rule, Rule)
+            problems = rule.problems() if is_rule else ["not a sesguard Rule subclass"]
             if problems:
                 raise UsageError(f"plugin rule {getattr(rule, 'id', rule)!r} is invalid: {'; '.join(problems)}")
             if rule.id in registry.rules:

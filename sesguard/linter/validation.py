@@ -52,22 +52,38 @@ def validate_value(schema: dict, instance) -> list[SchemaProblem]:
 
 
 def _sorted_problems(validator, instance) -> list[SchemaProblem]:
-    problems = {_describe(error) for error in validator.iter_errors(instance)}
+    problems = set()
+    for error in validator.iter_errors(instance):
+        if error.validator == "additionalProperties":  # one error for all unknown fields: one problem each
+            problems.update(_unknown_fields(error))
+        else:
+            problems.add(_describe(error))
+    problems.discard(None)
     return sorted(problems, key=lambda p: (tuple(map(str, p.path)), p.message))
 
 
-def _describe(error) -> SchemaProblem:
+def _unknown_fields(error) -> list[SchemaProblem]:
+    path = tuple(error.absolute_path)
+    known = error.schema.get("properties", {})
+    extra = sorted((name for name in error.instance if name not in known), key=str)  # YAML keys need not be str
+    return [SchemaProblem(path + (name,), f"unknown field '{name}'{_at(format_path(path))}") for name in extra]
+
+
+def _describe(error) -> SchemaProblem | None:
     path = tuple(error.absolute_path)
     where = format_path(path)
     kind = error.validator
-    if kind == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return SchemaProblem(path + (extra[0],), f"unknown field '{extra[0]}'{_at(where)}")
     if kind == "required":
         return SchemaProblem(path, f"missing required field '{_missing(error)}'{_at(where)}")
     if kind in ("oneOf", "anyOf") and error.context and all(c.validator == "required" for c in error.context):
         options = " or ".join(sorted({c.validator_value[0] for c in error.context}))
         return SchemaProblem(path, f"needs exactly one of {options}{_at(where)}")
+    if kind == "oneOf" and not error.context and all(set(option) == {"required"} for option in error.validator_value):
+        if not isinstance(error.instance, dict):  # `required` holds for any non-object: its type error says it
+            return None
+        names = {option["required"][0] for option in error.validator_value}
+        present = " and ".join(sorted(names & set(error.instance)))
+        return SchemaProblem(path, f"{where or 'document'} has both {present}; give only one")
     if kind == "type":
         expected = (
             error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)

@@ -26,8 +26,11 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def canonical_event_type(value: str) -> str | None:
-    """Map any accepted spelling (`BOUNCE`, `bounce`, `renderingFailure`) to the API name, else None."""
-    name = _CAMEL_HUMP.sub("_", value.strip()).upper()
+    """Map any accepted spelling (`BOUNCE`, `bounce`, `renderingFailure`) to the API name, else None.
+
+    Surrounding whitespace is not stripped: no AWS API accepts `" BOUNCE"`, so neither does SES101.
+    """
+    name = _CAMEL_HUMP.sub("_", value).upper()
     return name if name in _EVENT_TYPE_SET else None
 
 

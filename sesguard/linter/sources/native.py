@@ -23,8 +23,8 @@ OPTION_BLOCKS = (
     "VdmOptions",
     "ArchivingOptions",
 )
-# A top-level `ConfigurationSets` key, in YAML (at column 0) or JSON.
-_TOP_LEVEL_KEY = re.compile(r'^ConfigurationSets\s*:|"ConfigurationSets"\s*:', re.M)
+# A top-level `ConfigurationSets` key, in YAML (at column 0, plain or quoted) or JSON.
+_TOP_LEVEL_KEY = re.compile(r"""^'ConfigurationSets'\s*:|^ConfigurationSets\s*:|"ConfigurationSets"\s*:""", re.M)
 _OTHER_FORMATS = ("AWS::SES::", '"format_version"', "AWSTemplateFormatVersion")
 
 

@@ -1,0 +1,165 @@
+"""The live source (SPEC §4.4, §8): sesv2 state of accounts and regions, read into the one model.
+
+Per account and region: `ListConfigurationSets` (looping on NextToken; botocore has no paginator
+for it), then per set `GetConfigurationSet` and `GetConfigurationSetEventDestinations` — one call
+per page plus two per set. Account-regions and sets are read in parallel by one bounded pool.
+Whatever cannot be read becomes a `Gap` (an SG900 finding later), never a silent pass: a set
+whose destinations could not be read is left out whole, so no rule judges half a set.
+
+boto3 is imported only through `sesguard.linter.aws`, which only this path loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from sesguard.linter import aws
+from sesguard.linter.arns import partition_of_region
+from sesguard.linter.aws import Gap
+from sesguard.linter.model import ConfigurationSet, EventDestination, FieldPath, Location, Target
+from sesguard.linter.origins import format_path
+from sesguard.linter.vocabulary import TARGET_KINDS
+
+OPTION_BLOCKS = (
+    "DeliveryOptions",
+    "ReputationOptions",
+    "SendingOptions",
+    "SuppressionOptions",
+    "TrackingOptions",
+    "VdmOptions",
+    "ArchivingOptions",
+)
+
+
+@dataclass(frozen=True)
+class LiveOrigin:
+    """A set or destination read from AWS: located by its logical path and the set's ARN."""
+
+    path: tuple  # ("ConfigurationSets[name]",) or with ("EventDestinations[dest]",)
+    arn: str
+    kind: ClassVar[str] = "live"
+
+    def locate(self, field: FieldPath = ()) -> Location:
+        return Location(None, 1, 1, ".".join(self.path) + _suffix(field), self.arn)
+
+
+def _suffix(field: FieldPath) -> str:
+    text = format_path(tuple(field))
+    return "" if not text else (text if text.startswith("[") else "." + text)
+
+
+def set_arn(region: str, account: str, name: str) -> str:
+    return f"arn:{partition_of_region(region)}:ses:{region}:{account}:configuration-set/{name}"
+
+
+@dataclass
+class LiveState:
+    """What a live scan read: the sets (in the model) and what it could not read."""
+
+    sets: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+    regions: tuple = ()
+    accounts: tuple = ()
+
+
+def read_live(scope: aws.Scope, configured_regions: tuple = (), progress: Callable | None = None) -> LiveState:
+    """Read every configuration set of every account and region in `scope` (and with --deep, its targets)."""
+    session = aws.base_session(scope)
+    regions = aws.resolve_regions(session, scope, configured_regions)
+    config = aws.client_config(session, scope)
+    accounts, gaps = aws.resolve_accounts(session, scope, regions, config)
+    state = LiveState(gaps=list(gaps), regions=regions, accounts=tuple(a.account_id for a in accounts))
+    clients = aws.Clients(scope, config)
+    with ThreadPoolExecutor(max_workers=max(1, scope.concurrency), thread_name_prefix="sesguard") as pool:
+        listings = {
+            pool.submit(_list_set_names, clients.get(account, region, "sesv2")): (account, region)
+            for account in accounts
+            for region in regions
+        }
+        reads = []
+        for future, (account, region) in listings.items():  # in submission order: stable results
+            try:
+                names = future.result()
+            except aws.AWS_ERRORS as error:
+                reason = aws.describe_error(error)
+                state.gaps.append(Gap(account.account_id, region, "configuration sets (ListConfigurationSets)", reason))
+                continue
+            client = clients.get(account, region, "sesv2")
+            reads += [(pool.submit(_read_set, client, account.account_id, region, name), name) for name in names]
+        total = len(reads)
+        for done, (future, _name) in enumerate(reads, 1):
+            result = future.result()
+            if isinstance(result, Gap):
+                state.gaps.append(result)
+            elif result is not None:
+                state.sets.append(result)
+            if progress:
+                progress(done, total)
+        if scope.deep and state.sets:
+            from sesguard.linter.deep import resolve_targets
+
+            by_id = {account.account_id: account for account in accounts}
+            state.gaps += resolve_targets(state.sets, by_id, clients, pool)
+    state.sets.sort(key=lambda s: (s.account, s.region, s.name))
+    return state
+
+
+
+def _list_set_names(client) -> list:
+    """Every set name of one account-region: one call per page, NextToken until there is none."""
+    names, token = [], None
+    while True:
+        page = client.list_configuration_sets(**({"NextToken": token} if token else {}))
+        names += page.get("ConfigurationSets", [])
+        token = page.get("NextToken")
+        if not token:
+            return names
+
+
+def _read_set(client, account: str, region: str, name: str):
+    """A ConfigurationSet from two calls, or a Gap saying which call failed and why."""
+    try:
+        raw = client.get_configuration_set(ConfigurationSetName=name)
+    except aws.AWS_ERRORS as error:
+        if aws.error_code(error) == "NotFoundException":  # deleted between list and get: nothing left to check
+            return None
+        return Gap(account, region, f"configuration set {name!r} (GetConfigurationSet)", aws.describe_error(error), name)
+    try:
+        destinations = client.get_configuration_set_event_destinations(ConfigurationSetName=name)
+    except aws.AWS_ERRORS as error:
+        what = f"event destinations of configuration set {name!r} (GetConfigurationSetEventDestinations)"
+        return Gap(account, region, what, aws.describe_error(error), name)
+    return build_set(account, region, raw, destinations.get("EventDestinations", []))
+
+
+def build_set(account: str, region: str, raw: dict, destinations: list) -> ConfigurationSet:
+    """The model of one set from the API's GetConfigurationSet and GetConfigurationSetEventDestinations."""
+    name = raw.get("ConfigurationSetName")
+    arn = set_arn(region, account, name)
+    root = (f"ConfigurationSets[{name}]",)
+    return ConfigurationSet(
+        name=name,
+        origin=LiveOrigin(root, arn),
+        account=account,
+        region=region,
+        options={block: raw[block] for block in OPTION_BLOCKS if raw.get(block)},  # empty block = AWS default
+        tags=tuple((tag["Key"], tag["Value"]) for tag in raw.get("Tags") or ()),
+        destinations=tuple(
+            _destination(entry, LiveOrigin(root + (f"EventDestinations[{entry['Name']}]",), arn))
+            for entry in sorted(destinations, key=lambda d: d["Name"])
+        ),
+    )
+
+
+def _destination(raw: dict, origin: LiveOrigin) -> EventDestination:
+    types = raw.get("MatchingEventTypes")
+    return EventDestination(
+        name=raw["Name"],
+        origin=origin,
+        enabled=raw.get("Enabled"),
+        matching_event_types=tuple(types) if types is not None else None,
+        targets=tuple(Target(kind, dict(raw[kind.block])) for kind in TARGET_KINDS if raw.get(kind.block)),
+    )

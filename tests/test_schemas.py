@@ -1,0 +1,188 @@
+"""The shipped JSON Schemas: valid schemas, honest to botocore's sesv2 model, satisfied by the examples.
+
+botocore's service model is the SES API's own description; comparing against it is what keeps the
+spec schema from drifting (a new event type, a renamed field) without anyone noticing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import botocore
+import botocore.session
+import jsonschema
+import pytest
+
+from sesguard.linter.located_yaml import load_yaml
+from sesguard.linter.sources.native import OPTION_BLOCKS
+from sesguard.linter.validation import SCHEMA_DIR, load_schema, schema_problems
+from sesguard.linter.vocabulary import EVENT_TYPES, TARGET_KINDS
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
+SPEC = load_schema("spec")
+DEFS = SPEC["$defs"]
+SET_PROPERTIES = DEFS["ConfigurationSet"]["properties"]
+DESTINATION_PROPERTIES = DEFS["EventDestination"]["properties"]
+
+
+@pytest.fixture(scope="module")
+def sesv2():
+    return botocore.session.get_session().get_service_model("sesv2")
+
+
+# -- (a) enums and fields equal botocore's sesv2 model -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["EventType", "TlsPolicy", "HttpsPolicy", "SuppressionListReason", "DimensionValueSource"]
+)
+def test_schema_enum_equals_botocore(sesv2, name):
+    assert DEFS[name]["enum"] == sesv2.shape_for(name).enum
+
+
+def test_vocabulary_event_types_equal_botocore(sesv2):
+    assert list(EVENT_TYPES) == sesv2.shape_for("EventType").enum
+
+
+def test_enums_are_referenced_where_the_api_uses_them():
+    assert SET_PROPERTIES["DeliveryOptions"]["properties"]["TlsPolicy"] == {"$ref": "#/$defs/TlsPolicy"}
+    assert SET_PROPERTIES["TrackingOptions"]["properties"]["HttpsPolicy"] == {"$ref": "#/$defs/HttpsPolicy"}
+    assert SET_PROPERTIES["SuppressionOptions"]["properties"]["SuppressedReasons"]["items"] == {
+        "$ref": "#/$defs/SuppressionListReason"
+    }
+    dimension = DESTINATION_PROPERTIES["CloudWatchDestination"]["properties"]["DimensionConfigurations"]["items"]
+    assert dimension["properties"]["DimensionValueSource"] == {"$ref": "#/$defs/DimensionValueSource"}
+
+
+def _block_schema(block: str) -> dict:
+    if block in SET_PROPERTIES:
+        return SET_PROPERTIES[block]
+    if block == "Tag":
+        return SET_PROPERTIES["Tags"]["items"]
+    if block == "CloudWatchDimensionConfiguration":
+        return DESTINATION_PROPERTIES["CloudWatchDestination"]["properties"]["DimensionConfigurations"]["items"]
+    return DESTINATION_PROPERTIES[block]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "DeliveryOptions",
+        "ReputationOptions",
+        "SendingOptions",
+        "SuppressionOptions",
+        "TrackingOptions",
+        "ArchivingOptions",
+        "Tag",
+        "SnsDestination",
+        "KinesisFirehoseDestination",
+        "CloudWatchDestination",
+        "CloudWatchDimensionConfiguration",
+        "EventBridgeDestination",
+        "PinpointDestination",
+    ],
+)
+def test_blocks_have_exactly_the_api_fields(sesv2, block):
+    shape = sesv2.shape_for(block)
+    schema = _block_schema(block)
+    assert schema["additionalProperties"] is False
+    assert sorted(schema["properties"]) == sorted(shape.members)
+    assert sorted(schema.get("required", [])) == sorted(shape.required_members)
+
+
+def test_configuration_set_fields_are_the_api_response_plus_our_own(sesv2):
+    api = set(sesv2.shape_for("GetConfigurationSetResponse").members)
+    assert set(SET_PROPERTIES) - api == {"Name", "Account", "Region", "EventDestinations", "Suppress"}
+    assert api - set(SET_PROPERTIES) == set()
+    assert set(OPTION_BLOCKS) == api - {"ConfigurationSetName", "Tags"}  # the native source keeps every block
+
+
+def test_destination_fields_are_the_api_ones_plus_suppress(sesv2):
+    api = set(sesv2.shape_for("EventDestination").members)
+    assert set(DESTINATION_PROPERTIES) == api | {"Suppress"}
+    assert {kind.block for kind in TARGET_KINDS} == api - {"Name", "Enabled", "MatchingEventTypes"}
+
+
+def test_max_delivery_seconds_bounds_equal_botocore(sesv2):
+    bounds = sesv2.shape_for("DeliveryOptions").members["MaxDeliverySeconds"].metadata
+    schema = SET_PROPERTIES["DeliveryOptions"]["properties"]["MaxDeliverySeconds"]
+    assert (schema["minimum"], schema["maximum"]) == (bounds["min"], bounds["max"])
+
+
+def test_config_policy_targets_are_the_target_kinds():
+    policy = load_schema("config")["properties"]["policies"]["items"]["properties"]
+    keys = [kind.key for kind in TARGET_KINDS]
+    assert policy["require"]["properties"]["target"]["enum"] == keys
+    assert policy["forbid"]["properties"]["target"]["enum"] == keys
+
+
+def _botocore_regions():
+    data = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text(encoding="utf-8"))
+    regions = sorted(
+        region
+        for partition in data["partitions"]
+        for region in partition["regions"]
+        if re.match(partition["regionRegex"], region)
+    )
+    return [
+        pytest.param(
+            region,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="spec.schema.json Region pattern ^[a-z]{2}(-[a-z]+)+-[0-9]+$ rejects the 4-letter "
+                "prefix of the AWS European Sovereign Cloud region (partition aws-eusc)",
+            ),
+        )
+        if region.startswith("eusc-")
+        else region
+        for region in regions
+    ]
+
+
+@pytest.mark.parametrize("region", _botocore_regions())
+def test_every_botocore_region_is_a_valid_spec_region(region):
+    assert schema_problems("spec", {"Region": region, "ConfigurationSets": []}) == []
+
+
+# -- (b) the schemas are valid JSON Schemas ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["spec", "config"])
+def test_schema_is_a_valid_json_schema(name):
+    schema = load_schema(name)
+    validator = jsonschema.validators.validator_for(schema)
+    assert validator is jsonschema.Draft202012Validator
+    validator.check_schema(schema)
+
+
+def test_every_shipped_schema_is_checked():
+    assert sorted(path.name for path in SCHEMA_DIR.glob("*.json")) == ["config.schema.json", "spec.schema.json"]
+
+
+def test_every_ref_resolves():
+    refs = re.findall(r'"\$ref": "#/\$defs/([A-Za-z]+)"', (SCHEMA_DIR / "spec.schema.json").read_text("utf-8"))
+    assert refs and set(refs) <= set(DEFS)
+
+
+# -- (c) the examples validate -------------------------------------------------------------------
+
+
+def test_there_are_examples():
+    assert {"bad.yaml", "clean.yaml"} <= {path.name for path in EXAMPLES}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_example_is_a_valid_spec(path):
+    data = load_yaml(path.read_text(encoding="utf-8")).data
+    assert schema_problems("spec", data) == []
+    jsonschema.Draft202012Validator(SPEC).validate(data)
+
+
+def test_the_schema_does_reject_things():
+    """Guard against a schema that accepts everything (and so makes the tests above pass vacuously)."""
+    assert [p.message for p in schema_problems("spec", {"ConfigurationSets": [{"Name": "a", "Bogus": 1}]})] == [
+        "unknown field 'Bogus' in ConfigurationSets[0]"
+    ]
