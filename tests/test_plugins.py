@@ -264,11 +264,6 @@ def test_a_crashing_plugin_rule_is_recorded_and_hides_nothing(monkeypatch, spec)
     assert report.incomplete is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.run_rules instantiates every rule outside its try: a plugin rule whose __init__ raises aborts "
-    "the whole run as an internal error and hides every finding (sesguard/linter/engine.py)",
-)
 def test_a_plugin_rule_that_cannot_start_is_recorded_and_hides_nothing(write_plugin, spec):
     declaration = (
         '"""Doc."""\nid = "ORG960"\nname = "boom"\nlevel = "error"\n\n'
@@ -280,11 +275,6 @@ def test_a_plugin_rule_that_cannot_start_is_recorded_and_hides_nothing(write_plu
     assert [f.rule_id for f in report.findings] == ["SES301"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.check_files sorts with Finding.sort_key after run_rules: a plugin rule yielding something that is "
-    "not a Finding crashes the run and hides every finding (sesguard/linter/engine.py)",
-)
 def test_a_plugin_rule_yielding_garbage_is_recorded_and_hides_nothing(write_plugin, spec):
     declaration = (
         '"""Doc."""\nid = "ORG961"\nname = "garbage"\nlevel = "error"\n\n'

@@ -127,19 +127,7 @@ def _botocore_regions():
         for region in partition["regions"]
         if re.match(partition["regionRegex"], region)
     )
-    return [
-        pytest.param(
-            region,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="spec.schema.json Region pattern ^[a-z]{2}(-[a-z]+)+-[0-9]+$ rejects the 4-letter "
-                "prefix of the AWS European Sovereign Cloud region (partition aws-eusc)",
-            ),
-        )
-        if region.startswith("eusc-")
-        else region
-        for region in regions
-    ]
+    return regions
 
 
 @pytest.mark.parametrize("region", _botocore_regions())

@@ -68,19 +68,45 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
 
 
 def run_rules(config_sets: Iterable, report: Report, settings) -> list[Finding]:
-    """Every selected rule over every set, with configured levels and parameters applied."""
+    """Every selected rule over every set, with configured levels and parameters applied.
+
+    A plugin's bug (a rule that cannot start, raises, or yields something else than a Finding) is
+    recorded in `report.errors` (exit 2) and never hides the other rules' findings.
+    """
     findings = []
-    active = [
-        (rule(), settings.rule_params(rule), settings.rules.get(rule.id, {}).get("level"))
-        for _, rule in sorted(report.rules.items())
-    ]
+    active = []
+    for _, rule_class in sorted(report.rules.items()):
+        try:
+            rule = rule_class()
+        except Exception as error:
+            report.errors.append(f"rule {rule_class.id} cannot start: {error!r}")
+            continue
+        active.append((rule, settings.rule_params(rule_class), settings.rules.get(rule_class.id, {}).get("level")))
     for config_set in config_sets:
         for rule, params, level in active:
             try:
-                for finding in rule.check(config_set, params):
-                    if level:
-                        finding.level = level
-                    findings.append(finding)
-            except Exception as error:  # a plugin's bug must not hide the other rules' findings
+                produced = list(rule.check(config_set, params))
+                wrong = next((item for item in produced if not isinstance(item, Finding)), None)
+                if wrong is not None:
+                    raise TypeError(f"check() yielded {wrong!r}, not a Finding")
+            except Exception as error:
                 report.errors.append(f"rule {rule.id} failed on set {config_set.name!r}: {error!r}")
+                continue
+            for finding in produced:
+                if level:
+                    finding.level = level
+                findings.append(finding)
     return findings
+
+
+def check_sets(config_sets, registry, settings, findings=()) -> Report:
+    """Every selected rule over sets a live source already built; `findings` are the source's own (SG900)."""
+    report = Report(
+        rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid in INCOMPLETE_RULES}
+    )
+    report.findings = list(findings) + run_rules(config_sets, report, settings)
+    report.findings = sorted(
+        (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
+        key=Finding.sort_key,
+    )
+    return report
