@@ -236,7 +236,7 @@ def test_findings_carry_the_logical_path():
         ("Account: 123\nConfigurationSets:\n  - Name: a\n", [(1, 1, "Account must be a string, not integer")]),
         (
             'Region: "EU"\nConfigurationSets:\n  - Name: a\n',
-            [(1, 1, "Region is 'EU', which does not match ^[a-z]{2}(-[a-z]+)+-[0-9]+$")],
+            [(1, 1, "Region is 'EU', which does not match ^[a-z]{2,4}(-[a-z]+)+-[0-9]+$")],
         ),
         ("ConfigurationSets: {Name: a}\n", [(1, 1, "ConfigurationSets must be an array, not object")]),
         ("ConfigurationSets:\n  - Name: a\nExtra: 1\n", [(3, 1, "unknown field 'Extra'")]),

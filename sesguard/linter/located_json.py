@@ -20,6 +20,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 # The closing quote is optional so an unterminated string ends the scan instead of being retried
 # from every later quote (quadratic on `"\"\"\"...`); json.loads then reports the real error.
+_KEY_END = re.compile(r'"[ \t\n\r]*:')
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
 
@@ -108,18 +109,60 @@ def _after_value(text: str, position: int) -> int:
 
 
 def load_json(text: str) -> JsonDocument:
-    """Parse JSON; raise LoadError with a position for invalid JSON, duplicate keys or deep nesting."""
-    _check_depth(text)
+    """Parse JSON; raise LoadError with a position for invalid JSON, duplicate keys or deep nesting.
+
+    The C decoder parses without a per-object hook; one walk over the result then measures depth
+    and counts keys. Duplicates are looked for (slowly, exactly) only when the key count in the
+    text does not match the parsed one, and deep nesting is located only when there is some.
+    """
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno)
-    except _DuplicateKey as duplicate:
-        line, column = _find_duplicate(text, duplicate.key)
-        raise LoadError(f"duplicate key '{duplicate.key}'", line, column)
-    except RecursionError:
+    except RecursionError:  # the C decoder refuses ~1000 levels cleanly; find where
+        _check_depth(text)
         raise LoadError(f"nesting deeper than {MAX_DEPTH} levels")
+    depth, keys = _depth_and_keys(data)
+    if depth > MAX_DEPTH:
+        _check_depth(text)
+    if keys != _keys_in_text(text):
+        try:
+            json.loads(text, object_pairs_hook=_reject_duplicates)
+        except _DuplicateKey as duplicate:
+            line, column = _find_duplicate(text, duplicate.key)
+            raise LoadError(f"duplicate key '{duplicate.key}'", line, column)
     return JsonDocument(text, data)
+
+
+def _depth_and_keys(data) -> tuple:
+    """(nesting depth, number of object members) of parsed JSON, level by level, without recursion."""
+    deepest = keys = 0
+    level = [data]
+    while level:
+        children = []
+        for value in level:
+            kind = type(value)
+            if kind is dict:
+                keys += len(value)
+                children.extend(value.values())
+            elif kind is list:
+                children.extend(value)
+        if len(children) or any(type(value) in (dict, list) for value in level):
+            deepest += 1
+        level = children
+    return deepest, keys
+
+
+def _keys_in_text(text: str) -> int:
+    """Object members as written: exact when no string holds an escaped quote, else -1 (unknown).
+
+    Without escaped quotes every `"` delimits a string, so each key is a closing quote followed by
+    optional whitespace and a colon; a string value starting with a colon can only over-count, and
+    any mismatch sends the caller to the exact (slow) duplicate check.
+    """
+    if '\\"' in text:
+        return -1
+    return len(_KEY_END.findall(text))
 
 
 def _check_depth(text: str) -> None:

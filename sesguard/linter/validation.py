@@ -39,8 +39,26 @@ def _validator(name: str):
     return jsonschema.validators.validator_for(schema)(schema)
 
 
+@functools.cache
+def _fast_check(name: str):
+    """A compiled yes/no check (see schema_check), or None if the schema needs full jsonschema."""
+    from sesguard.linter.schema_check import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:
+        return None
+
+
 def schema_problems(name: str, instance) -> list[SchemaProblem]:
-    """Every way `instance` breaks schema `name`, sorted by path."""
+    """Every way `instance` breaks schema `name`, sorted by path.
+
+    Valid documents (nearly all) are confirmed by the fast check alone; jsonschema, slower to import
+    and to run, only explains the invalid ones.
+    """
+    fast = _fast_check(name)
+    if fast is not None and fast(instance):
+        return []
     return _sorted_problems(_validator(name), instance)
 
 

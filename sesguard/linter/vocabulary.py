@@ -5,6 +5,7 @@ Sources map their own spelling onto these canonical names; rules only ever see t
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -25,6 +26,7 @@ _EVENT_TYPE_SET = frozenset(EVENT_TYPES)
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)  # a handful of spellings, looked up for every destination
 def canonical_event_type(value: str) -> str | None:
     """Map any accepted spelling (`BOUNCE`, `bounce`, `renderingFailure`) to the API name, else None.
 

@@ -1,0 +1,257 @@
+"""sesguard's benchmark: the budgets of SPEC §9 as ratios measured in one run, on this machine.
+
+    python bench/run.py            # full: 1,000 and 10,000 sets (several minutes)
+    python bench/run.py --quick    # small sizes, one repetition: proves the script works (CI)
+
+Every measurement is a fresh process (what a user or pre-commit pays), timed from outside, and
+the median over repetitions. Peak memory is the child's max RSS. Inputs are generated into a
+temporary directory. Ratios compare sesguard with the cheapest thing that could be done instead:
+importing the parser, or merely parsing the file. Only the standard library and the project.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Runs in the child: do `code`, then report wall time of the whole process is measured outside,
+# peak memory from inside (ru_maxrss is the child's own high-water mark).
+_PEAK = "import resource, sys; sys.stderr.write('\\nPEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+_SESGUARD = "import sys; from sesguard.cli import main; code = main(sys.argv[1:]); {peak}; sys.exit(code)"
+
+
+def configuration_set(index: int) -> dict:
+    """A realistic, clean set: every option set right, five destinations."""
+    region, account = "eu-west-1", "123456789012"
+    arn = f"arn:aws:{{}}:{region}:{account}:{{}}"
+    return {
+        "Name": f"set-{index:05d}",
+        "DeliveryOptions": {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 600},
+        "ReputationOptions": {"ReputationMetricsEnabled": True},
+        "SendingOptions": {"SendingEnabled": True},
+        "SuppressionOptions": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+        "TrackingOptions": {"CustomRedirectDomain": f"click{index}.example.com", "HttpsPolicy": "REQUIRE"},
+        "Tags": [{"Key": "team", "Value": f"team-{index % 17}"}],
+        "EventDestinations": [
+            {
+                "Name": "bounces",
+                "Enabled": True,
+                "MatchingEventTypes": ["BOUNCE", "COMPLAINT"],
+                "SnsDestination": {"TopicArn": arn.format("sns", f"bounces-{index}")},
+            },
+            {
+                "Name": "archive",
+                "Enabled": True,
+                "MatchingEventTypes": [
+                    "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK",
+                    "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION",
+                ],
+                "KinesisFirehoseDestination": {
+                    "IamRoleArn": f"arn:aws:iam::{account}:role/ses-firehose-{index}",
+                    "DeliveryStreamArn": arn.format("firehose", f"deliverystream/archive-{index}"),
+                },
+            },
+            {
+                "Name": "dashboard",
+                "Enabled": True,
+                "MatchingEventTypes": ["SEND", "DELIVERY", "OPEN", "CLICK"],
+                "CloudWatchDestination": {
+                    "DimensionConfigurations": [
+                        {"DimensionName": "campaign", "DimensionValueSource": "MESSAGE_TAG", "DefaultDimensionValue": "none"}
+                    ]
+                },
+            },
+            {
+                "Name": "bus",
+                "Enabled": True,
+                "MatchingEventTypes": ["REJECT", "RENDERING_FAILURE", "DELIVERY_DELAY"],
+                "EventBridgeDestination": {"EventBusArn": arn.format("events", "event-bus/default")},
+            },
+            {
+                "Name": "subscriptions",
+                "Enabled": True,
+                "MatchingEventTypes": ["SUBSCRIPTION"],
+                "SnsDestination": {"TopicArn": arn.format("sns", f"subscriptions-{index}")},
+            },
+        ],
+    }
+
+
+def write_specs(directory: Path, sets: int) -> dict:
+    document = {"Account": "123456789012", "Region": "eu-west-1", "ConfigurationSets": [configuration_set(i) for i in range(sets)]}
+    yaml_path, json_path = directory / f"spec-{sets}.yaml", directory / f"spec-{sets}.json"
+    json_path.write_text(json.dumps(document, indent=1))
+    yaml_path.write_text(_to_yaml(document))
+    return {"yaml": yaml_path, "json": json_path}
+
+
+def _to_yaml(document: dict) -> str:
+    """Block-style YAML as people write it, without needing PyYAML's slow pure-Python emitter."""
+    lines = ['Account: "123456789012"', "Region: eu-west-1", "ConfigurationSets:"]
+    for config_set in document["ConfigurationSets"]:
+        first = True
+        for key, value in config_set.items():
+            prefix = "  - " if first else "    "
+            first = False
+            if key == "EventDestinations":
+                lines.append(f"{prefix}EventDestinations:")
+                for destination in value:
+                    lines.append("      - " + "\n        ".join(f"{k}: {json.dumps(v)}" for k, v in destination.items()))
+            else:
+                lines.append(f"{prefix}{key}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def measure(command: list, repetitions: int, env=None) -> tuple:
+    """(median wall seconds, peak RSS in MiB of the last run) of a fresh process."""
+    times, peak = [], 0.0
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        completed = subprocess.run(command, capture_output=True, text=True, env=env)
+        times.append(time.perf_counter() - start)
+        if completed.returncode not in (0, 1):
+            raise SystemExit(f"benchmark command failed ({completed.returncode}): {command}\n{completed.stderr[-2000:]}")
+        for line in completed.stderr.splitlines():
+            if line.startswith("PEAK_KB="):
+                peak = int(line.split("=")[1]) / 1024
+    return statistics.median(times), peak
+
+
+def python(code: str) -> list:
+    return [sys.executable, "-c", code]
+
+
+def sesguard(*args) -> list:
+    return [sys.executable, "-c", _SESGUARD.format(peak=_PEAK), *args]
+
+
+def parse_only(path: Path, kind: str) -> list:
+    if kind == "yaml":
+        code = f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8'), Loader=yaml.CSafeLoader); {_PEAK}"
+    else:
+        code = f"import json; json.load(open({str(path)!r}, encoding='utf-8')); {_PEAK}"
+    return python(code)
+
+
+def boto3_imported_on_the_local_path(spec: Path) -> bool:
+    code = (
+        "import sys; from sesguard.cli import main; main(['check', '--quiet', sys.argv[1]]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'hcl2')))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code, str(spec)], capture_output=True, text=True)
+    return completed.stdout.strip().splitlines()[-1] != "[]"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repetition, no budgets checked")
+    args = parser.parse_args()
+    sizes = (20, 200) if args.quick else (1_000, 10_000)
+    repetitions = 1 if args.quick else 5
+    big_repetitions = 1 if args.quick else 3
+    rows = []
+    budgets_met = True
+
+    def row(name, value, base, budget=None, lower_is_better=True):
+        nonlocal budgets_met
+        ratio = value / base if base else float("inf")
+        ok = "" if budget is None else ("yes" if (ratio <= budget if lower_is_better else ratio >= budget) else "NO")
+        if ok == "NO":
+            budgets_met = False
+        rows.append((name, value, base, ratio, "" if budget is None else f"{'<=' if lower_is_better else '>='} {budget}", ok))
+
+    with tempfile.TemporaryDirectory(prefix="sesguard-bench-") as tmp:
+        directory = Path(tmp)
+        small = directory / "small.yaml"
+        shutil.copy(Path(__file__).resolve().parent.parent / "examples" / "clean.yaml", small)
+
+        base, _ = measure(python("import yaml, json"), repetitions)
+        cold, _ = measure(sesguard("check", "--quiet", str(small)), repetitions)
+        row("cold `sesguard check` of one small spec (s) vs `python -c 'import yaml, json'`", cold, base, 3)
+
+        template = directory / "small-template.yaml"
+        template.write_text(_CLOUDFORMATION)
+        if shutil.which("cfn-lint"):
+            cfn_lint, _ = measure(["cfn-lint", str(template)], repetitions)
+            row("cfn-lint on the equivalent template (s) vs cold `sesguard check`", cfn_lint, cold, 10, lower_is_better=False)
+
+        timings = {}
+        for sets in sizes:
+            specs = write_specs(directory, sets)
+            for kind, path in specs.items():
+                parse_time, parse_peak = measure(parse_only(path, kind), big_repetitions)
+                check_time, check_peak = measure(sesguard("check", "--quiet", str(path)), big_repetitions)
+                timings[(kind, sets)] = check_time
+                size = path.stat().st_size / 1e6
+                budget = 2 if kind == "yaml" else 10
+                row(f"{kind.upper()} {sets:,} sets ({size:.1f} MB): check vs parse alone (s)", check_time, parse_time, budget)
+                row(f"{kind.upper()} {sets:,} sets: peak memory vs parse alone (MiB)", check_peak, parse_peak, 3)
+        small_size, large_size = sizes
+        for kind in ("yaml", "json"):
+            row(
+                f"{kind.upper()} scaling: {large_size:,} vs {small_size:,} sets (s)",
+                timings[(kind, large_size)],
+                timings[(kind, small_size)],
+                None if args.quick else 12,
+            )
+        boto3 = boto3_imported_on_the_local_path(small)
+
+    print(f"sesguard benchmark on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+          f"{' (quick mode: sizes too small for budgets)' if args.quick else ''}\n")
+    print("| measurement | sesguard | baseline | ratio | budget | met |")
+    print("|---|---:|---:|---:|---|---|")
+    for name, value, base, ratio, budget, ok in rows:
+        print(f"| {name} | {value:.3f} | {base:.3f} | {ratio:.2f} | {budget} | {ok if not args.quick else ''} |")
+    print(f"\nboto3/botocore/hcl2 imported by a local check: {'YES (budget broken)' if boto3 else 'no'}")
+    if boto3:
+        budgets_met = False
+    if args.quick:
+        return 0
+    return 0 if budgets_met else 1
+
+
+_CLOUDFORMATION = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Transactional:
+    Type: AWS::SES::ConfigurationSet
+    Properties:
+      Name: transactional
+      DeliveryOptions: {TlsPolicy: REQUIRE}
+      ReputationOptions: {ReputationMetricsEnabled: true}
+      SendingOptions: {SendingEnabled: true}
+      SuppressionOptions: {SuppressedReasons: [BOUNCE, COMPLAINT]}
+      TrackingOptions: {CustomRedirectDomain: click.example.com}
+  Bounces:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Transactional
+      EventDestination:
+        Name: bounces
+        Enabled: true
+        MatchingEventTypes: [bounce, complaint]
+        SnsDestination: {TopicARN: "arn:aws:sns:eu-west-1:123456789012:ses-bounces"}
+  Archive:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Transactional
+      EventDestination:
+        Name: archive
+        Enabled: true
+        MatchingEventTypes: [send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription]
+        KinesisFirehoseDestination:
+          IAMRoleARN: "arn:aws:iam::123456789012:role/ses-firehose"
+          DeliveryStreamARN: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-archive"
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
