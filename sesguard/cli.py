@@ -7,6 +7,7 @@ error, unreadable or invalid input, incomplete run, or internal error.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    # A short-lived process: the cyclic GC would only rescan the growing heap of a large spec over and
+    # over (super-linear load times, SPEC §9), and the few cycles we make die with the process.
+    gc.disable()
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -55,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _add_common_options(check)
     check.set_defaults(handler=_check)
+
+    scan = commands.add_parser("scan", help="run the rules against live sesv2 state")
+    _add_live_options(scan)
+    _add_common_options(scan)
+    scan.set_defaults(handler=_scan)
+
+    snapshot = commands.add_parser("snapshot", help="write live state as a native spec")
+    _add_live_options(snapshot)
+    snapshot.add_argument("--output", "-o", metavar="FILE", help="write the spec to FILE (atomically; default stdout)")
+    snapshot.add_argument("--config", metavar="FILE", help="configuration file (for `regions`)")
+    snapshot.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    snapshot.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    snapshot.set_defaults(handler=_snapshot)
 
     rules = commands.add_parser("rules", help="list every rule (built-in and plugins)")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -103,6 +120,29 @@ def _add_common_options(command) -> None:
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 
+def _add_live_options(command) -> None:
+    live = command.add_argument_group("live options")
+    live.add_argument("--region", action="append", default=[], metavar="R", help="region to scan (repeatable)")
+    live.add_argument("--all-regions", action="store_true", help="every region botocore knows for sesv2")
+    live.add_argument("--profile", metavar="P", help="AWS profile (standard boto3 credential resolution otherwise)")
+    live.add_argument("--endpoint-url", metavar="URL", help="endpoint for every AWS call (e.g. a local emulator)")
+    live.add_argument("--role-arn", metavar="ARN", help="role to assume in each account; may contain {account}")
+    live.add_argument("--account", action="append", default=[], metavar="ID", help="account to scan (repeatable)")
+    live.add_argument("--organization", action="store_true", help="every active account of the organization")
+    live.add_argument("--deep", action="store_true", help="also look up each SNS topic, Firehose stream and IAM role")
+    live.add_argument("--concurrency", type=_positive_int, metavar="N", help="parallel requests (default: 8)")
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
 def _id_list(value: str) -> tuple:
     ids = tuple(part.strip().upper() for part in value.split(",") if part.strip())
     if not ids:
@@ -132,6 +172,100 @@ def _check(args) -> int:
         verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
         report = check_files(args.paths, registry, settings, verbose)
     return _finish(report, registry, settings, args)
+
+
+def _scan(args) -> int:
+    from sesguard.linter.config import load_settings, rule_table_findings
+    from sesguard.linter.engine import Report, check_sets
+    from sesguard.linter.findings import Finding
+    from sesguard.linter.plugins import load_plugins
+
+    settings, config_findings = load_settings(args.config, Path.cwd())
+    registry = load_plugins(args.plugin)
+    _apply_cli_options(settings, args)
+    if not config_findings and settings.path:
+        config_findings = rule_table_findings(settings, registry.rules)
+    if settings.format not in registry.reporters:
+        _error(f"unknown format '{settings.format}' (known: {', '.join(sorted(registry.reporters))})")
+        return EXIT_ERROR
+    if config_findings:
+        findings = sorted(config_findings, key=Finding.sort_key)
+        report = Report(findings=findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
+        return _finish(report, registry, settings, args)
+    state = _read_live(args, tuple(settings.table.get("regions", ())))
+    from sesguard.linter.sources.live import gap_finding
+
+    report = check_sets(state.sets, registry, settings, [gap_finding(gap) for gap in state.gaps])
+    return _finish(report, registry, settings, args)
+
+
+def _snapshot(args) -> int:
+    from sesguard.linter.config import load_settings
+    from sesguard.linter.snapshot import render_snapshot
+
+    settings, config_findings = load_settings(args.config, Path.cwd())
+    if config_findings:  # a broken config could silently change which regions are covered
+        for finding in config_findings:
+            loc = finding.location
+            _error(f"{loc.file}:{loc.line}:{loc.column}: {finding.rule_id} {finding.message}")
+        return EXIT_ERROR
+    regions = tuple(settings.table.get("regions", ()))
+    state = _read_live(args, regions)
+    header = (
+        "sesguard snapshot of live sesv2 state\n"
+        f"accounts: {', '.join(state.accounts) or '-'}; regions: {', '.join(state.regions)}"
+    )
+    if state.gaps:
+        header += "\nINCOMPLETE: some state could not be read (see sesguard's stderr); do not use for drift"
+    text = render_snapshot(state.sets, header)
+    if args.output:
+        from sesguard.linter.output import write_atomically
+
+        try:
+            write_atomically(args.output, text)
+        except OSError as error:
+            _error(f"cannot write {args.output}: {error.strerror or error}")
+            return EXIT_ERROR
+    else:
+        sys.stdout.write(text)
+    if not args.quiet:
+        print(f"sesguard: snapshot of {len(state.sets)} configuration sets", file=sys.stderr)
+    return EXIT_ERROR if state.gaps else EXIT_OK
+
+
+def _read_live(args, configured_regions: tuple):
+    """Live state for the live options in `args`; what could not be read is summarized on stderr."""
+    from sesguard.linter.aws import DEFAULT_CONCURRENCY, Scope
+    from sesguard.linter.sources.live import gap_summary, read_live
+
+    scope = Scope(
+        regions=tuple(args.region),
+        all_regions=args.all_regions,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        role_arn=args.role_arn,
+        accounts=tuple(args.account),
+        organization=args.organization,
+        deep=args.deep,
+        concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+    )
+    progress = _progress if sys.stderr.isatty() and not getattr(args, "quiet", False) else None
+    state = read_live(scope, configured_regions, progress)
+    if progress:
+        print(file=sys.stderr)
+    for gap in state.gaps:
+        print(f"sesguard: {gap_summary(gap)}", file=sys.stderr)
+    if state.gaps:
+        print(
+            f"sesguard: incomplete scan: {len(state.gaps)} part(s) of the live state not read (SG900); "
+            f"{len(state.sets)} configuration sets checked",
+            file=sys.stderr,
+        )
+    return state
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rsesguard: read {done}/{total} configuration sets", end="", file=sys.stderr, flush=True)
 
 
 def _apply_cli_options(settings, args) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -15,9 +16,6 @@ from pathlib import Path
 import pluggy
 import pytest
 
-import sesguard.linter.reporters
-import sesguard.linter.sources.native
-import sesguard.rules
 from sesguard.linter import hookspecs
 from sesguard.linter.config import Settings
 from sesguard.linter.engine import check_files
@@ -29,7 +27,7 @@ from sesguard.linter.sources.native import NativeSpecSource
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
-# SPEC §5: every built-in rule a local check can run, with its name and default level.
+# SPEC §5: every built-in rule, with its name and default level (SG900 and SES4xx run on live state only).
 BUILTIN_RULES = {
     "SG001": ("parse-error", "error"),
     "SG002": ("schema-violation", "error"),
@@ -51,6 +49,10 @@ BUILTIN_RULES = {
     "SES303": ("reputation-metrics", "warning"),
     "SES304": ("suppression-reasons", "note"),
     "SES305": ("sending-paused", "note"),
+    "SG900": ("incomplete-scan", "error"),
+    "SES401": ("sns-topic-reachable", "error"),
+    "SES402": ("firehose-stream-reachable", "error"),
+    "SES403": ("firehose-role-valid", "error"),
 }
 
 SPEC = """\
@@ -123,24 +125,33 @@ def findings(report) -> list:
 def test_builtins_are_all_registered():
     registry = load_plugins(entry_points=False)
     assert {rule_id: (rule.name, rule.level) for rule_id, rule in registry.rules.items()} == BUILTIN_RULES
-    assert len(registry.rules) == 20
-    assert [type(source) for source in registry.sources] == [NativeSpecSource]
+    assert len(registry.rules) == len(BUILTIN_RULES) == 24
+    assert [source.kind for source in registry.sources] == ["terraform", "terraform", "cloudformation", "spec"]
+    assert type(registry.sources[-1]) is NativeSpecSource
     assert sorted(registry.reporters) == ["github", "json", "sarif", "text"]
     assert registry.reporters["sarif"] is sarif.render
 
 
 def test_builtins_come_through_the_public_hooks():
     """A bare plugin manager given only the built-in modules sees exactly what load_plugins collects."""
-    assert BUILTIN_PLUGINS == ("sesguard.rules", "sesguard.linter.sources.native", "sesguard.linter.reporters")
+    assert BUILTIN_PLUGINS == (
+        "sesguard.rules",
+        "sesguard.linter.sources.native",
+        "sesguard.linter.sources.cloudformation",
+        "sesguard.linter.sources.terraform_plan",
+        "sesguard.linter.sources.terraform_hcl",
+        "sesguard.linter.reporters",
+    )
     manager = pluggy.PluginManager("sesguard")
     manager.add_hookspecs(hookspecs)
-    for module in (sesguard.rules, sesguard.linter.sources.native, sesguard.linter.reporters):
-        manager.register(module)
+    for name in BUILTIN_PLUGINS:
+        manager.register(importlib.import_module(name))
     manager.check_pending()
     rules = [rule for plugin_rules in manager.hook.sesguard_rules() for rule in plugin_rules]
     assert sorted(rule.id for rule in rules) == sorted(BUILTIN_RULES)
     assert set(rules) == set(load_plugins(entry_points=False).rules.values())
-    assert [type(s) for plugin_sources in manager.hook.sesguard_sources() for s in plugin_sources] == [NativeSpecSource]
+    sources = [type(s) for plugin_sources in manager.hook.sesguard_sources() for s in plugin_sources]
+    assert sources == [type(s) for s in load_plugins(entry_points=False).sources] and sources[-1] is NativeSpecSource
     assert [sorted(reporters) for reporters in manager.hook.sesguard_reporters()] == [
         ["github", "json", "sarif", "text"]
     ]
@@ -180,7 +191,7 @@ def test_each_load_builds_a_fresh_registry(example_plugin):
     assert "ORG900" in with_plugin.rules and "ORG900" not in without.rules
     assert "count" in with_plugin.reporters and "count" not in without.reporters
     without.rules.clear()
-    assert len(load_plugins(entry_points=False).rules) == 20
+    assert len(load_plugins(entry_points=False).rules) == len(BUILTIN_RULES)
 
 
 # -- a third-party plugin -----------------------------------------------------------------------
@@ -427,7 +438,7 @@ def test_cli_loads_a_plugin_module(sesguard, tmp_path):
     )
     assert run.code == 1
     rules = run.json()["runs"][0]["tool"]["driver"]["rules"]
-    assert "ORG900" in [rule["id"] for rule in rules] and len(rules) == 21
+    assert "ORG900" in [rule["id"] for rule in rules] and len(rules) == len(BUILTIN_RULES) + 1
 
     run = sesguard(
         "check",

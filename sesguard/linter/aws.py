@@ -7,6 +7,7 @@ proves the scanner calls nothing else.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -105,8 +106,9 @@ def resolve_regions(session, scope: Scope, configured: tuple = ()) -> tuple:
         return tuple(sorted(session.get_available_regions("sesv2")))
     if configured:
         return tuple(dict.fromkeys(configured))
-    if session.region_name:
-        return (session.region_name,)
+    default = os.environ.get("AWS_REGION") or session.region_name  # botocore itself reads AWS_DEFAULT_REGION only
+    if default:
+        return (default,)
     raise UsageError(
         "no region to scan: pass --region REGION (repeatable) or --all-regions, set `regions` in the "
         "config, or set AWS_REGION / the profile's region"
@@ -138,7 +140,9 @@ def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            gaps.append(Gap(None, None, "the organization's accounts (organizations:ListAccounts)", describe_error(error)))
+            gaps.append(
+                Gap(None, None, "the organization's accounts (organizations:ListAccounts)", describe_error(error))
+            )
     if "{account}" not in scope.role_arn and len(set(account_ids)) > 1:
         raise UsageError("--role-arn must contain {account} to scan several accounts")
     if not account_ids:
@@ -154,7 +158,9 @@ def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            gaps.append(Gap(account_id, None, f"account {account_id} (sts:AssumeRole {role_arn})", describe_error(error)))
+            gaps.append(
+                Gap(account_id, None, f"account {account_id} (sts:AssumeRole {role_arn})", describe_error(error))
+            )
             continue
         assumed = boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sesguard.linter.errors import LoadError
 
-DEFAULT_INCLUDE = ("*.yaml", "*.yml", "*.json", "*.tf")
+DEFAULT_INCLUDE = ("*.yaml", "*.yml", "*.json", "*.tf", "*.template")
 DEFAULT_EXCLUDE = (".git", "node_modules", ".terraform", ".venv")
 # A file without one of these cannot describe SES resources: skipped unparsed (SPEC §3).
 MARKERS = ("ConfigurationSets", "AWS::SES::", "aws_sesv2_", "aws_ses_")

@@ -9,6 +9,7 @@ in C and crashes the interpreter on very deep nesting, and aliases can expand ex
 from __future__ import annotations
 
 import re
+import threading
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -89,8 +90,7 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     loader_instance = None
     try:
         loader_instance = loader(text)  # the pure-Python reader checks every character here already
-        _check_depth(text)
-        root = loader_instance.get_single_node()
+        root = _compose_safely(loader_instance, text)
         if root is None:
             return YamlDocument(None, None)
         if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
@@ -119,21 +119,88 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     return YamlDocument(data, root)
 
 
-# Block nesting needs indentation or a chain of `- `, `? `, `: ` indicators at the start of a line.
-_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH}}}", re.M)
-# Where a bracket may be text rather than structure: quoted scalars, comments, block scalars, tags.
-_MAY_HIDE_BRACKETS = re.compile(r"""['"#|>!]""")
+# Deep nesting hurts twice. libyaml's composer recurses in C, about 450 bytes of stack a level, so the
+# main thread's 8 MiB crash the interpreter near 20,000 levels; and libyaml's parser slows down
+# quadratically with flow depth (100,000 levels: a minute). So: an estimate of the flow depth with
+# quoted scalars and comments taken out sends deep-looking documents to an exact check on parser
+# events that stops at the first level too deep, and composition always runs on a thread whose
+# stack fits the deepest nesting the text could hold, so a document that fools the estimate can
+# cost time but never crash.
+_STACK_PER_LEVEL = 1024
+_MAX_THREAD_STACK = 512 * 1024 * 1024
+_QUOTED_OR_COMMENT = re.compile(r""""[^"\\]*(?:\\.[^"\\]*)*"|'[^']*(?:''[^']*)*'|(?:^|(?<=\s))#[^\n]*""", re.M)
+_DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH}}}", re.M)
+
+
+def _compose_safely(loader_instance, text: str):
+    """The document's node tree, never crashing on deep nesting, and never deeper than MAX_DEPTH."""
+    bound = _depth_bound(text)
+    if bound <= MAX_DEPTH:
+        return loader_instance.get_single_node()
+    if bound * _STACK_PER_LEVEL > _MAX_THREAD_STACK or _looks_deep(text):
+        _check_depth(text)  # raises at the first node deeper than MAX_DEPTH
+    root = _on_big_stack(loader_instance.get_single_node, max(bound * _STACK_PER_LEVEL, 16 * 1024 * 1024))
+    _check_node_depth(root)  # for documents that fooled the estimate
+    return root
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on nesting: every flow level needs a bracket, every block level a deeper column."""
+    longest_line = max(map(len, text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + 2 * longest_line + 2
+
+
+def _looks_deep(text: str) -> bool:
+    if _DEEP_INDENT.search(text):
+        return True
+    depth = deepest = 0
+    for char in re.sub(r"[^\[\]{}]+", "", _QUOTED_OR_COMMENT.sub("", text)):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:  # never below zero: a stray closer in a plain scalar cannot hide depth
+            depth -= 1
+    return deepest > MAX_DEPTH
+
+
+def _on_big_stack(function, stack_size: int):
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    previous = threading.stack_size(min(stack_size, _MAX_THREAD_STACK))
+    try:
+        worker = threading.Thread(target=run, name="sesguard-yaml-compose")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def _check_node_depth(root) -> None:
+    """Refuse node trees deeper than MAX_DEPTH (one pass over distinct nodes, no recursion)."""
+    level, depth, seen = [root], 0, set()
+    while level:
+        containers = [n for n in level if isinstance(n, (MappingNode, SequenceNode)) and id(n) not in seen]
+        if not containers:
+            return
+        seen.update(map(id, containers))
+        depth += 1
+        if depth > MAX_DEPTH:
+            mark = min((node.start_mark for node in containers), key=lambda m: m.index)
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+        level = [child for node in containers for child in _children(node)]
 
 
 def _check_depth(text: str) -> None:
-    """Reject nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
-
-    The bracket balance is a safe over-estimate only when no bracket can be hidden in a scalar or a
-    comment (`["]", ["]", ...` balances to zero at any depth), so it settles plain documents alone.
-    Anything else is checked on the parser's events, which libyaml produces without recursion.
-    """
-    if not _INDENT.search(text) and not _MAY_HIDE_BRACKETS.search(text) and _bracket_depth(text) <= MAX_DEPTH:
-        return
+    """Exact nesting check on the parser's events, which libyaml produces without recursion."""
     depth = 0
     for event in yaml.parse(text, Loader=_BASE_LOADER):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -143,18 +210,6 @@ def _check_depth(text: str) -> None:
                 raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
-
-
-def _bracket_depth(text: str) -> int:
-    """Flow nesting estimate; never below zero, so stray closing brackets in scalars cannot hide depth."""
-    depth = deepest = 0
-    for char in re.sub(r"[^\[\]{}]+", "", text):
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif depth:
-            depth -= 1
-    return deepest
 
 
 def _check_expansion(root) -> None:

@@ -9,6 +9,7 @@ Every object carries an `origin` that turns an API field path into a `Location`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol, Union
 
 from sesguard.linter.vocabulary import (
@@ -99,12 +100,12 @@ class EventDestination:
         """True, False, or UNKNOWN, with the SES default (disabled) filled in."""
         return False if self.enabled is None else self.enabled
 
-    @property
+    @cached_property  # the model is built once and read by every rule
     def events_known(self) -> bool:
         types = self.matching_event_types
         return types is not UNKNOWN and (types is None or all(t is not UNKNOWN for t in types))
 
-    @property
+    @cached_property
     def events(self) -> frozenset:
         """Canonical event types this destination matches (unrecognized spellings left out)."""
         if self.matching_event_types in (None, UNKNOWN):

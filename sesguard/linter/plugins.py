@@ -18,6 +18,9 @@ from sesguard.linter.rule import Rule
 BUILTIN_PLUGINS = (
     "sesguard.rules",
     "sesguard.linter.sources.native",
+    "sesguard.linter.sources.cloudformation",
+    "sesguard.linter.sources.terraform_plan",
+    "sesguard.linter.sources.terraform_hcl",
     "sesguard.linter.reporters",
 )
 

@@ -1,10 +1,14 @@
 """Built-in rules: a plugin like any other, registered through the `sesguard_rules` hook.
 
 Rules are grouped by id range: `pipeline/` (SG0xx), `destinations/` (SES1xx), `routing/`
-(SES2xx), `options/` (SES3xx). Each file holds one rule; its docstring is its documentation.
+(SES2xx), `options/` (SES3xx),
+`deep/` (SES4xx, live `--deep` only). Each file holds one rule; its docstring is its documentation.
 """
 
 from sesguard.linter.hookspecs import hookimpl
+from sesguard.rules.deep.firehose_role_valid import FirehoseRoleValid
+from sesguard.rules.deep.firehose_stream_reachable import FirehoseStreamReachable
+from sesguard.rules.deep.sns_topic_reachable import SnsTopicReachable
 from sesguard.rules.destinations.destination_quota import DestinationQuota
 from sesguard.rules.destinations.eventbridge_default_bus import EventBridgeDefaultBus
 from sesguard.rules.destinations.invalid_event_types import InvalidEventTypes
@@ -17,6 +21,7 @@ from sesguard.rules.options.reputation_metrics import ReputationMetrics
 from sesguard.rules.options.sending_paused import SendingPaused
 from sesguard.rules.options.suppression_reasons import SuppressionReasons
 from sesguard.rules.options.tls_required import TlsRequired
+from sesguard.rules.pipeline.incomplete_scan import IncompleteScan
 from sesguard.rules.pipeline.parse_error import ParseError
 from sesguard.rules.pipeline.schema_violation import SchemaViolation
 from sesguard.rules.routing.bounce_complaint_to_sns import BounceComplaintToSns
@@ -29,6 +34,7 @@ from sesguard.rules.routing.unrouted_events import UnroutedEvents
 BUILTIN_RULES = (
     ParseError,
     SchemaViolation,
+    IncompleteScan,
     InvalidEventTypes,
     SingleDestinationTarget,
     UniqueDestinationNames,
@@ -47,6 +53,9 @@ BUILTIN_RULES = (
     ReputationMetrics,
     SuppressionReasons,
     SendingPaused,
+    SnsTopicReachable,
+    FirehoseStreamReachable,
+    FirehoseRoleValid,
 )
 
 

@@ -18,7 +18,9 @@ def finding_path(finding) -> str:
     """The file a finding is reported against; live findings get a stable pseudo-path (SPEC §7)."""
     if finding.location.file is not None:
         return finding.location.file
-    return f"sesv2/{finding.account or 'unknown'}/{finding.region or 'unknown'}/{finding.set_name or 'unknown'}"
+    # An SG900 about a whole account or region has no set (or region): its path stops at what it is about.
+    parts = ("sesv2", finding.account or "unknown", finding.region, finding.region and finding.set_name)
+    return "/".join(part for part in parts if part)
 
 
 @hookimpl

@@ -57,6 +57,33 @@ def unresolved_destination(origin, name=UNKNOWN, enabled=UNKNOWN, matching_event
     )
 
 
+# Option fields rules read, and the type each must have; anything else is not ours to judge (the
+# native spec has a schema for that; cfn-lint and `terraform validate` have theirs).
+OPTION_FIELD_TYPES = {
+    ("DeliveryOptions", "TlsPolicy"): str,
+    ("TrackingOptions", "HttpsPolicy"): str,
+    ("ReputationOptions", "ReputationMetricsEnabled"): bool,
+    ("SendingOptions", "SendingEnabled"): bool,
+    ("SuppressionOptions", "SuppressedReasons"): list,
+}
+
+
+def checked_options(options: dict) -> dict:
+    """`options` with every block that is not a mapping, and every field of the wrong type, UNKNOWN."""
+    checked = {}
+    for block, content in options.items():
+        if not isinstance(content, dict):
+            checked[block] = UNKNOWN
+            continue
+        content = dict(content)
+        for (owner, name), expected in OPTION_FIELD_TYPES.items():
+            value = content.get(name)
+            if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
+                content[name] = UNKNOWN
+        checked[block] = content
+    return checked
+
+
 def as_bool(value):
     """CloudFormation and Terraform accept "true"/"false" strings for booleans."""
     if isinstance(value, str) and value.lower() in ("true", "false"):

@@ -12,13 +12,14 @@ boto3 is imported only through `sesguard.linter.aws`, which only this path loads
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from sesguard.linter import aws
 from sesguard.linter.arns import partition_of_region
 from sesguard.linter.aws import Gap
+from sesguard.linter.findings import Finding, pipeline_finding
 from sesguard.linter.model import ConfigurationSet, EventDestination, FieldPath, Location, Target
 from sesguard.linter.origins import format_path
 from sesguard.linter.vocabulary import TARGET_KINDS
@@ -75,12 +76,13 @@ def read_live(scope: aws.Scope, configured_regions: tuple = (), progress: Callab
     clients = aws.Clients(scope, config)
     with ThreadPoolExecutor(max_workers=max(1, scope.concurrency), thread_name_prefix="sesguard") as pool:
         listings = {
-            pool.submit(_list_set_names, clients.get(account, region, "sesv2")): (account, region)
+            pool.submit(_list_set_names, clients, account, region): (account, region)
             for account in accounts
             for region in regions
         }
         reads = []
-        for future, (account, region) in listings.items():  # in submission order: stable results
+        for future in as_completed(listings):  # a slow region does not hold up the others' sets
+            account, region = listings[future]
             try:
                 names = future.result()
             except aws.AWS_ERRORS as error:
@@ -104,12 +106,13 @@ def read_live(scope: aws.Scope, configured_regions: tuple = (), progress: Callab
             by_id = {account.account_id: account for account in accounts}
             state.gaps += resolve_targets(state.sets, by_id, clients, pool)
     state.sets.sort(key=lambda s: (s.account, s.region, s.name))
+    state.gaps.sort(key=lambda g: (g.account or "", g.region or "", g.set_name or "", g.what))
     return state
 
 
-
-def _list_set_names(client) -> list:
+def _list_set_names(clients: aws.Clients, account: aws.Account, region: str) -> list:
     """Every set name of one account-region: one call per page, NextToken until there is none."""
+    client = clients.get(account, region, "sesv2")
     names, token = [], None
     while True:
         page = client.list_configuration_sets(**({"NextToken": token} if token else {}))
@@ -126,7 +129,9 @@ def _read_set(client, account: str, region: str, name: str):
     except aws.AWS_ERRORS as error:
         if aws.error_code(error) == "NotFoundException":  # deleted between list and get: nothing left to check
             return None
-        return Gap(account, region, f"configuration set {name!r} (GetConfigurationSet)", aws.describe_error(error), name)
+        return Gap(
+            account, region, f"configuration set {name!r} (GetConfigurationSet)", aws.describe_error(error), name
+        )
     try:
         destinations = client.get_configuration_set_event_destinations(ConfigurationSetName=name)
     except aws.AWS_ERRORS as error:
@@ -163,3 +168,24 @@ def _destination(raw: dict, origin: LiveOrigin) -> EventDestination:
         matching_event_types=tuple(types) if types is not None else None,
         targets=tuple(Target(kind, dict(raw[kind.block])) for kind in TARGET_KINDS if raw.get(kind.block)),
     )
+
+
+def gap_finding(gap: Gap) -> Finding:
+    """An SG900 finding naming exactly what was not read (account, region, set or target) and why."""
+    scope = ", ".join(
+        part for part in (gap.account and f"account {gap.account}", gap.region and f"region {gap.region}") if part
+    )
+    message = f"not read: {gap.what}{f' in {scope}' if scope else ''}: {gap.reason}"
+    if gap.set_name and gap.account and gap.region:
+        logical_path, arn = f"ConfigurationSets[{gap.set_name}]", set_arn(gap.region, gap.account, gap.set_name)
+    else:
+        logical_path, arn = gap.arn or "/".join(p for p in ("sesv2", gap.account, gap.region) if p), gap.arn
+    finding = pipeline_finding("SG900", message, Location(None, 1, 1, logical_path, arn), LiveOrigin.kind)
+    finding.set_name, finding.account, finding.region = gap.set_name, gap.account, gap.region
+    return finding
+
+
+def gap_summary(gap: Gap) -> str:
+    """One stderr line per gap (no credentials: only account ids, regions, names and error codes)."""
+    where = "/".join(p for p in (gap.account or "?", gap.region or "*", gap.set_name) if p)
+    return f"not covered: {where}: {gap.what}: {gap.reason}"

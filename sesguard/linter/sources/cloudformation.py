@@ -1,0 +1,228 @@
+"""CloudFormation templates (SPEC §4.2), YAML with short-form intrinsics or JSON; CDK output alike.
+
+`AWS::SES::ConfigurationSet` and `AWS::SES::ConfigurationSetEventDestination` resources become the
+model. A destination joins its set by `ConfigurationSetName`: a `Ref` to the set resource, or the
+same literal name (or the same expression) as the set's `Name`; otherwise its set is defined
+elsewhere and it is attached to a stand-in set whose options are unknown (see `common`).
+
+CloudFormation spells three fields differently from the API (`TopicARN`, `IAMRoleARN`,
+`DeliveryStreamARN`); the model gets API names, and locations translate them back, so findings
+land on the template's own lines. Any intrinsic function (`{"Fn::Sub": ...}`, `!If`, `!Ref` to a
+parameter) is UNKNOWN: rules skip it. `Metadata` (where `sesguard` suppressions will live) is
+read as plain data and ignored here.
+
+Known limit: a resource-level `Condition` is not evaluated; a conditional resource counts as
+present.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+import yaml
+
+from sesguard.linter.hookspecs import hookimpl
+from sesguard.linter.located_json import load_json
+from sesguard.linter.located_yaml import load_yaml, loader_class
+from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
+from sesguard.linter.origins import DocumentOrigin
+from sesguard.linter.sources.common import (
+    OPTION_BLOCKS,
+    Externals,
+    SetDraft,
+    as_bool,
+    assemble,
+    checked_options,
+    join_key,
+    unresolved_destination,
+)
+from sesguard.linter.vocabulary import TARGET_KINDS
+
+SET_TYPE = "AWS::SES::ConfigurationSet"
+DESTINATION_TYPE = "AWS::SES::ConfigurationSetEventDestination"
+# API field name -> CloudFormation's spelling; everything else is spelt the same.
+API_TO_CFN = {"TopicArn": "TopicARN", "IamRoleArn": "IAMRoleARN", "DeliveryStreamArn": "DeliveryStreamARN"}
+CFN_TO_API = {cfn: api for api, cfn in API_TO_CFN.items()}
+BOOLEAN_FIELDS = frozenset({"Enabled", "ReputationMetricsEnabled", "SendingEnabled"})
+SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+# The short-form tags CloudFormation knows, and the long form each stands for.
+SHORT_FORM_TAGS = {
+    "Ref": "Ref",
+    "Condition": "Condition",
+    **{
+        name: f"Fn::{name}"
+        for name in (
+            "GetAtt",
+            "Sub",
+            "Join",
+            "If",
+            "Select",
+            "FindInMap",
+            "ImportValue",
+            "Split",
+            "Base64",
+            "Cidr",
+            "GetAZs",
+            "And",
+            "Or",
+            "Not",
+            "Equals",
+        )
+    },
+}
+# Top-level keys, at the start of a YAML line or after `{`/`,` in JSON (which may be one line).
+_TEMPLATE_MARKER = re.compile(r"""(?:^|[{,])\s*["']?AWSTemplateFormatVersion["']?\s*:""", re.M)
+_RESOURCES_KEY = re.compile(r"""(?:^|[{,])\s*["']?Resources["']?\s*:""", re.M)
+_SES_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::SES::""")
+
+
+def _intrinsic_constructor(function: str):
+    def construct(loader, node):
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+            if function == "Fn::GetAtt" and isinstance(value, str):  # `!GetAtt A.B` is [A, B] in long form
+                value = value.split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {function: value}
+
+    return construct
+
+
+def _cloudformation_loader():
+    loader = loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for tag, function in SHORT_FORM_TAGS.items():
+        loader.add_constructor(f"!{tag}", _intrinsic_constructor(function))
+    return loader
+
+
+CloudFormationLoader = _cloudformation_loader()
+
+
+def is_intrinsic(value) -> bool:
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (key,) = value
+    return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
+
+
+def resolve(value, key=None):
+    """A template value with every intrinsic function replaced by UNKNOWN."""
+    if is_intrinsic(value):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: resolve(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(item) for item in value]
+    return as_bool(value) if key in BOOLEAN_FIELDS else value
+
+
+class CloudFormationSource:
+    name = "CloudFormation template"
+    kind = "cloudformation"
+
+    def claims(self, path: str, text: str) -> bool:
+        if PurePath(path).suffix.lower() not in SUFFIXES:
+            return False
+        if _TEMPLATE_MARKER.search(text):
+            return True
+        return bool(_RESOURCES_KEY.search(text) and _SES_TYPE.search(text))
+
+    def load(self, path: str, text: str):
+        if text.lstrip().startswith("{"):
+            document = load_json(text)
+        else:
+            document = load_yaml(text, CloudFormationLoader)
+        resources = document.data.get("Resources") if isinstance(document.data, dict) else None
+        if not isinstance(resources, dict):
+            return [], []
+        root = DocumentOrigin(self.kind, path, document, ("Resources",), API_TO_CFN)
+        drafts, by_logical_id, by_name = [], {}, {}
+        for logical_id, resource in resources.items():
+            if isinstance(resource, dict) and resource.get("Type") == SET_TYPE:
+                draft = SetDraft(_configuration_set(resource, root.child(logical_id, "Properties")))
+                if _properties(resource) is None:  # unreadable: nothing can be said about the set
+                    draft.destinations.append(unresolved_destination(draft.config_set.origin))
+                drafts.append(draft)
+                by_logical_id[logical_id] = draft
+                name = (_properties(resource) or {}).get("Name")
+                if name is not None:
+                    by_name.setdefault(join_key(name), draft)
+        externals = Externals()
+        for logical_id, resource in resources.items():
+            if not (isinstance(resource, dict) and resource.get("Type") == DESTINATION_TYPE):
+                continue
+            properties = _properties(resource)
+            origin = root.child(logical_id, "Properties")
+            raw = properties.get("EventDestination") if properties is not None else UNKNOWN
+            destination = _destination(raw, origin.child("EventDestination"))
+            set_name = properties.get("ConfigurationSetName") if properties is not None else UNKNOWN
+            draft = None
+            reference = set_name.get("Ref") if isinstance(set_name, dict) else None
+            if isinstance(reference, str) and reference in by_logical_id:
+                draft = by_logical_id[reference]
+            elif set_name is not None:
+                draft = by_name.get(join_key(set_name))
+            if draft is not None:
+                draft.destinations.append(destination)
+            else:
+                # The same name or expression names the same set; anything else stands alone.
+                key = join_key(set_name) if isinstance(set_name, (str, dict)) else f"resource:{logical_id}"
+                name = set_name if isinstance(set_name, str) else UNKNOWN
+                externals.add(key, name, origin.child("ConfigurationSetName"), destination)
+        return assemble(drafts, externals), []
+
+
+def _properties(resource: dict):
+    """The resource's properties; None when they are not a mapping (an intrinsic, or malformed)."""
+    properties = resource.get("Properties", {})
+    return properties if isinstance(properties, dict) and not is_intrinsic(properties) else None
+
+
+def _configuration_set(resource: dict, origin: DocumentOrigin) -> ConfigurationSet:
+    properties = _properties(resource)
+    if properties is None:
+        return ConfigurationSet(UNKNOWN, origin, options={b: UNKNOWN for b in OPTION_BLOCKS}, tags=UNKNOWN)
+    name = properties.get("Name")
+    tags = properties.get("Tags", ())
+    if isinstance(tags, list) and all(isinstance(t, dict) and not is_intrinsic(t) for t in tags):
+        tags = tuple((resolve(t.get("Key")), resolve(t.get("Value"))) for t in tags)
+    else:
+        tags = UNKNOWN
+    return ConfigurationSet(
+        name=name if isinstance(name, str) else UNKNOWN,  # absent: CloudFormation generates one
+        origin=origin,
+        options=checked_options({block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}),
+        tags=tags,
+    )
+
+
+def _destination(raw, origin: DocumentOrigin) -> EventDestination:
+    if not isinstance(raw, dict) or is_intrinsic(raw):
+        return unresolved_destination(origin)
+    name = raw.get("Name")
+    name = name if isinstance(name, str) else UNKNOWN  # absent: CloudFormation generates one
+    enabled = resolve(raw.get("Enabled"), "Enabled")
+    if not (enabled is None or isinstance(enabled, bool)):
+        enabled = UNKNOWN  # an intrinsic, or not a boolean at all (cfn-lint reports that)
+    types = resolve(raw.get("MatchingEventTypes"))
+    if isinstance(types, list):
+        types = tuple(types)
+    elif types is not None and types is not UNKNOWN:
+        types = UNKNOWN  # a scalar where a list belongs: not ours to judge (cfn-lint reports it)
+    blocks = [kind for kind in TARGET_KINDS if kind.block in raw]
+    if any(not isinstance(raw[kind.block], dict) or is_intrinsic(raw[kind.block]) for kind in blocks):
+        return unresolved_destination(origin, name, enabled, types)
+    targets = tuple(
+        Target(kind, {CFN_TO_API.get(k, k): resolve(v) for k, v in raw[kind.block].items()}) for kind in blocks
+    )
+    return EventDestination(name=name, origin=origin, enabled=enabled, matching_event_types=types, targets=targets)
+
+
+@hookimpl
+def sesguard_sources():
+    return [CloudFormationSource()]
