@@ -1,4 +1,5 @@
 """Shared test helpers: run the CLI as a user does, and validate SARIF with the official schema."""
+
 from __future__ import annotations
 
 import json

@@ -13,6 +13,7 @@ each time, whatever PRE_COMMIT_HOME says), and it leaves out untracked files, so
 Slow (the virtualenv build needs PyPI and takes tens of seconds); `-m "not slow"` deselects it.
 Skipped when git or pre-commit is missing, except in CI, where that is a failure.
 """
+
 from __future__ import annotations
 
 import importlib.util

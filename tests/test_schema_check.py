@@ -1,4 +1,5 @@
 """The fast schema check must agree with jsonschema on validity, for every schema sesguard ships."""
+
 from __future__ import annotations
 
 import copy
@@ -13,11 +14,29 @@ from sesguard.linter.schema_check import Unsupported, compile_schema
 from sesguard.linter.validation import load_schema
 
 REPO = Path(__file__).resolve().parent.parent
-REPLACEMENTS = [None, 0, 1, 300, 1.5, True, False, "", "x", "REQUIRE", "BOUNCE", "123456789012", [], ["BOUNCE"], {}, {"Name": "n"}]
+REPLACEMENTS = [
+    None,
+    0,
+    1,
+    300,
+    1.5,
+    True,
+    False,
+    "",
+    "x",
+    "REQUIRE",
+    "BOUNCE",
+    "123456789012",
+    [],
+    ["BOUNCE"],
+    {},
+    {"Name": "n"},
+]
 
 
 def mutations(document):
     """The document with each value replaced, each mapping key deleted, and an unknown key added."""
+
     def walk(node, path):
         yield path, node
         if isinstance(node, dict):

@@ -7,6 +7,7 @@ answer "valid or not" at near-parse speed; only an invalid document goes to `jso
 messages. A schema using a keyword not listed in `_COMPILERS` cannot be compiled (`Unsupported`),
 and callers then always use `jsonschema`: this check may only ever be stricter-or-equal, never laxer.
 """
+
 from __future__ import annotations
 
 import re

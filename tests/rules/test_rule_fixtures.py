@@ -10,6 +10,7 @@ fixtures stay small and readable.
 To regenerate the `.expected` snapshots after a deliberate message change, run
 `SESGUARD_UPDATE_SNAPSHOTS=1 pytest tests/rules` and review the diff.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,14 +27,14 @@ from sesguard.linter.reporters import ReportOptions, text
 HERE = Path(__file__).resolve().parent
 FIXTURE_DIRS = sorted(path for path in HERE.iterdir() if path.is_dir() and (path / "bad.yaml").exists())
 FORMATS = ("yaml", "template", "tf")  # native spec first; the others where a rule dir has them
-FIXTURES = [
-    (directory, fmt) for directory in FIXTURE_DIRS for fmt in FORMATS if (directory / f"bad.{fmt}").exists()
-]
+FIXTURES = [(directory, fmt) for directory in FIXTURE_DIRS for fmt in FORMATS if (directory / f"bad.{fmt}").exists()]
 
 
 def fixture_id(fixture) -> str:
     directory, fmt = fixture
     return directory.name if fmt == "yaml" else f"{directory.name}-{fmt}"
+
+
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)$")
 REGISTRY = load_plugins(entry_points=False)
 
