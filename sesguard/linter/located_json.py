@@ -122,7 +122,7 @@ def load_json(text: str) -> JsonDocument:
     except RecursionError:  # the C decoder refuses ~1000 levels cleanly; find where
         _check_depth(text)
         raise LoadError(f"nesting deeper than {MAX_DEPTH} levels")
-    depth, keys = _depth_and_keys(data)
+    depth, keys = nesting_and_members(data)
     if depth > MAX_DEPTH:
         _check_depth(text)
     if keys != _keys_in_text(text):
@@ -134,8 +134,8 @@ def load_json(text: str) -> JsonDocument:
     return JsonDocument(text, data)
 
 
-def _depth_and_keys(data) -> tuple:
-    """(nesting depth, number of object members) of parsed JSON, level by level, without recursion."""
+def nesting_and_members(data) -> tuple:
+    """(nesting depth, number of mapping members) of parsed data, level by level, without recursion."""
     deepest = keys = 0
     level = [data]
     while level:

@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sesguard.linter.errors import LoadError
+from sesguard.linter.located_json import nesting_and_members
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 try:
@@ -95,7 +96,13 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
             return YamlDocument(None, None)
         if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
             _check_expansion(root)
-        data = loader_instance.construct_document(root)
+        try:
+            data = loader_instance.construct_document(root)
+        except RecursionError:  # a document that fooled the depth estimate: say where it is too deep
+            _check_node_depth(root)
+            raise
+        if nesting_and_members(data)[0] > MAX_DEPTH:  # cheaper than walking the nodes every time
+            _check_node_depth(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -139,9 +146,7 @@ def _compose_safely(loader_instance, text: str):
         return loader_instance.get_single_node()
     if bound * _STACK_PER_LEVEL > _MAX_THREAD_STACK or _looks_deep(text):
         _check_depth(text)  # raises at the first node deeper than MAX_DEPTH
-    root = _on_big_stack(loader_instance.get_single_node, max(bound * _STACK_PER_LEVEL, 16 * 1024 * 1024))
-    _check_node_depth(root)  # for documents that fooled the estimate
-    return root
+    return _on_big_stack(loader_instance.get_single_node, max(bound * _STACK_PER_LEVEL, 16 * 1024 * 1024))
 
 
 def _depth_bound(text: str) -> int:

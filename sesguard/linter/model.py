@@ -114,7 +114,14 @@ class EventDestination:
         return frozenset(t for t in found if t)
 
     def target_of(self, key: str) -> Target | None:
-        return next((t for t in self.targets if t.kind.key == key), None)
+        return self._targets_by_kind.get(key)
+
+    @cached_property
+    def _targets_by_kind(self) -> dict:
+        by_kind = {}
+        for target in self.targets:
+            by_kind.setdefault(target.kind.key, target)
+        return by_kind
 
     def target_arns(self):
         """(target, ArnField, value) for every known ARN in this destination's targets."""
