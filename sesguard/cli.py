@@ -20,8 +20,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    # A short-lived process: the cyclic GC would only rescan the growing heap of a large spec over and
-    # over (super-linear load times, SPEC §9), and the few cycles we make die with the process.
+    # A short-lived run: the cyclic GC would only rescan the growing heap of a large spec over and over
+    # (super-linear load times, SPEC §9), and the few cycles we make die with the run.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return args.handler(args)
@@ -38,6 +39,9 @@ def main(argv=None) -> int:
         else:
             _error(f"internal error: {error!r} (run with --debug for the traceback)")
         return EXIT_ERROR
+    finally:
+        if collecting:  # callers in the same process (tests, tools) get their collector back
+            gc.enable()
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -151,52 +155,51 @@ def _id_list(value: str) -> tuple:
 
 
 def _check(args) -> int:
-    from sesguard.linter.config import load_settings, rule_table_findings
-    from sesguard.linter.engine import Report, check_files
-    from sesguard.linter.findings import Finding
-    from sesguard.linter.plugins import load_plugins
+    from sesguard.linter.engine import check_files
 
-    settings, config_findings = load_settings(args.config, Path.cwd())
-    registry = load_plugins(args.plugin)
-    _apply_cli_options(settings, args)
-    if not config_findings and settings.path:
-        config_findings = rule_table_findings(settings, registry.rules)
-    if settings.format not in registry.reporters:
-        known = ", ".join(sorted(registry.reporters))
-        _error(f"unknown format '{settings.format}' (known: {known})")
-        return EXIT_ERROR
-    if config_findings:  # a broken config would silently change what is checked: stop here
-        findings = sorted(config_findings, key=Finding.sort_key)
-        report = Report(findings=findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
-    else:
-        verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
-        report = check_files(args.paths, registry, settings, verbose)
+    settings, registry, config_report = _configure(args)
+    if config_report is not None:
+        return _finish(config_report, registry, settings, args)
+    verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
+    report = check_files(args.paths, registry, settings, verbose)
     return _finish(report, registry, settings, args)
 
 
 def _scan(args) -> int:
-    from sesguard.linter.config import load_settings, rule_table_findings
-    from sesguard.linter.engine import Report, check_sets
-    from sesguard.linter.findings import Finding
-    from sesguard.linter.plugins import load_plugins
+    from sesguard.linter.engine import check_sets
 
-    settings, config_findings = load_settings(args.config, Path.cwd())
-    registry = load_plugins(args.plugin)
-    _apply_cli_options(settings, args)
-    if not config_findings and settings.path:
-        config_findings = rule_table_findings(settings, registry.rules)
-    if settings.format not in registry.reporters:
-        _error(f"unknown format '{settings.format}' (known: {', '.join(sorted(registry.reporters))})")
-        return EXIT_ERROR
-    if config_findings:
-        findings = sorted(config_findings, key=Finding.sort_key)
-        report = Report(findings=findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
-        return _finish(report, registry, settings, args)
+    settings, registry, config_report = _configure(args)
+    if config_report is not None:
+        return _finish(config_report, registry, settings, args)
     state = _read_live(args, tuple(settings.table.get("regions", ())))
     from sesguard.linter.sources.live import gap_finding
 
     report = check_sets(state.sets, registry, settings, [gap_finding(gap) for gap in state.gaps])
     return _finish(report, registry, settings, args)
+
+
+def _configure(args):
+    """(settings, plugins, report): the report holds the config's own SG001/SG002 findings, if any.
+
+    A broken config would silently change what is checked, so the caller reports it and stops.
+    """
+    from sesguard.linter.config import load_settings, rule_table_findings
+    from sesguard.linter.engine import Report
+    from sesguard.linter.errors import UsageError
+    from sesguard.linter.findings import Finding
+    from sesguard.linter.plugins import load_plugins
+
+    settings, config_findings = load_settings(args.config, Path.cwd())
+    registry = load_plugins(args.plugin)
+    _apply_cli_options(settings, args)
+    if not config_findings and settings.path:
+        config_findings = rule_table_findings(settings, registry.rules)
+    if settings.format not in registry.reporters:
+        raise UsageError(f"unknown format '{settings.format}' (known: {', '.join(sorted(registry.reporters))})")
+    if not config_findings:
+        return settings, registry, None
+    findings = sorted(config_findings, key=Finding.sort_key)
+    return settings, registry, Report(findings=findings, rules={r: registry.rules[r] for r in ("SG001", "SG002")})
 
 
 def _snapshot(args) -> int:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from sesguard.cli import main
 from sesguard.linter.plugins import load_plugins
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,18 +62,6 @@ def write(directory: Path, name: str, content) -> Path:
     return path
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    """`sesguard ARGS` in this process, with `cwd` as the working directory: (code, stdout, stderr)."""
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
-    def run(*args, cwd):
-        monkeypatch.chdir(cwd)
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 # -- the examples ------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from sesguard.cli import main
 from sesguard.linter.config import Settings, find_config, load_settings, rule_table_findings
 from sesguard.linter.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from sesguard.linter.plugins import load_plugins
@@ -44,17 +43,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
-    def run(*args, cwd):
-        monkeypatch.chdir(cwd)
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 # -- finding the configuration ---------------------------------------------------------------------

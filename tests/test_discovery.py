@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from sesguard.cli import main
 from sesguard.linter.discovery import Candidate, discover, read_candidate
 from sesguard.linter.errors import LoadError
 
@@ -49,17 +48,6 @@ def tree(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
-    def run(*args, cwd):
-        monkeypatch.chdir(cwd)
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def paths(candidates):

@@ -85,6 +85,17 @@ TARGET_KINDS = (
 TARGET_BY_KEY = {kind.key: kind for kind in TARGET_KINDS}
 TARGET_BY_BLOCK = {kind.block: kind for kind in TARGET_KINDS}
 
+# A configuration set's option blocks, by their API names (GetConfigurationSet).
+OPTION_BLOCKS = (
+    "DeliveryOptions",
+    "ReputationOptions",
+    "SendingOptions",
+    "SuppressionOptions",
+    "TrackingOptions",
+    "VdmOptions",
+    "ArchivingOptions",
+)
+
 # AWS defaults for options a spec may leave out (SPEC §4.1).
 DEFAULT_TLS_POLICY = "OPTIONAL"
 DEFAULT_HTTPS_POLICY = "OPTIONAL"

@@ -28,7 +28,6 @@ from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
 from sesguard.linter.origins import DocumentOrigin
 from sesguard.linter.sources.common import (
-    OPTION_BLOCKS,
     Externals,
     SetDraft,
     as_bool,
@@ -37,7 +36,7 @@ from sesguard.linter.sources.common import (
     join_key,
     unresolved_destination,
 )
-from sesguard.linter.vocabulary import TARGET_KINDS
+from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
 SET_TYPE = "AWS::SES::ConfigurationSet"
 DESTINATION_TYPE = "AWS::SES::ConfigurationSetEventDestination"

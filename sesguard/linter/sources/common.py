@@ -20,18 +20,9 @@ import json
 from dataclasses import dataclass, field
 
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
-from sesguard.linter.vocabulary import TargetKind
+from sesguard.linter.vocabulary import OPTION_BLOCKS, TargetKind
 
 MAX_DESTINATIONS = 10  # per configuration set (SPEC §11.1)
-OPTION_BLOCKS = (
-    "DeliveryOptions",
-    "ReputationOptions",
-    "SendingOptions",
-    "SuppressionOptions",
-    "TrackingOptions",
-    "VdmOptions",
-    "ArchivingOptions",
-)
 UNRESOLVED_KIND = TargetKind("unresolved", "<unresolved target>", "unresolved target", ())
 UNRESOLVED_TARGET = Target(UNRESOLVED_KIND, {})
 

@@ -22,17 +22,7 @@ from sesguard.linter.aws import Gap
 from sesguard.linter.findings import Finding, pipeline_finding
 from sesguard.linter.model import ConfigurationSet, EventDestination, FieldPath, Location, Target
 from sesguard.linter.origins import format_path
-from sesguard.linter.vocabulary import TARGET_KINDS
-
-OPTION_BLOCKS = (
-    "DeliveryOptions",
-    "ReputationOptions",
-    "SendingOptions",
-    "SuppressionOptions",
-    "TrackingOptions",
-    "VdmOptions",
-    "ArchivingOptions",
-)
+from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
 
 @dataclass(frozen=True)

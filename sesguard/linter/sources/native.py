@@ -12,17 +12,8 @@ from sesguard.linter.located_yaml import load_yaml
 from sesguard.linter.model import ConfigurationSet, EventDestination, Target
 from sesguard.linter.origins import DocumentOrigin
 from sesguard.linter.validation import schema_problems
-from sesguard.linter.vocabulary import TARGET_KINDS
+from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
-OPTION_BLOCKS = (
-    "DeliveryOptions",
-    "ReputationOptions",
-    "SendingOptions",
-    "SuppressionOptions",
-    "TrackingOptions",
-    "VdmOptions",
-    "ArchivingOptions",
-)
 # A top-level `ConfigurationSets` key, in YAML (at column 0, plain or quoted) or JSON.
 _TOP_LEVEL_KEY = re.compile(r"""^'ConfigurationSets'\s*:|^ConfigurationSets\s*:|"ConfigurationSets"\s*:""", re.M)
 _OTHER_FORMATS = ("AWS::SES::", '"format_version"', "AWSTemplateFormatVersion")

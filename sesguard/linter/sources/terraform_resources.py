@@ -19,7 +19,6 @@ from typing import Any, Callable
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Location, Target
 from sesguard.linter.origins import format_path
 from sesguard.linter.sources.common import (
-    OPTION_BLOCKS,
     Externals,
     SetDraft,
     as_bool,
@@ -28,7 +27,7 @@ from sesguard.linter.sources.common import (
     join_key,
     unresolved_destination,
 )
-from sesguard.linter.vocabulary import TARGET_BY_KEY
+from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_BY_KEY
 
 SESV2_SET = "aws_sesv2_configuration_set"
 SESV2_DESTINATION = "aws_sesv2_configuration_set_event_destination"
