@@ -14,20 +14,34 @@ import re
 import threading
 from dataclasses import dataclass
 
+import botocore.session
 import moto_sesv2
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
-_SESV2_GETS = (
-    (re.compile(r"^/v2/email/configuration-sets/?$"), "ListConfigurationSets"),
-    (
-        re.compile(r"^/v2/email/configuration-sets/([^/]+)/event-destinations/?$"),
-        "GetConfigurationSetEventDestinations",
-    ),
-    (re.compile(r"^/v2/email/configuration-sets/([^/]+)/?$"), "GetConfigurationSet"),
-)
+
+
+def _sesv2_routes() -> list:
+    """(method, path regex, operation) for every sesv2 operation, from the installed botocore model.
+
+    Read from the model rather than written down: botocore releases move operations (newer ones
+    send ListConfigurationSets as `POST /v2/email/list-configuration-sets`).
+    """
+    model = botocore.session.get_session().get_service_model("sesv2")
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        uri = http["requestUri"].split("?")[0].rstrip("/")
+        parts = re.split(r"\{([A-Za-z]+)\+?\}", uri)  # literal, label, literal, label, ...
+        pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
+        routes.append((http["method"], re.compile(f"^{pattern}/?$"), name))
+    # Literal paths first, so `/configuration-sets/x` never shadows a longer fixed route.
+    return sorted(routes, key=lambda route: route[1].pattern.count("(?P<"))
+
+
+_SESV2_ROUTES = _sesv2_routes()
 
 
 @dataclass
@@ -101,13 +115,12 @@ def describe(environ) -> dict:
         request["operation"] = target.split(".")[-1]
     elif path.startswith("/v2/email/"):
         request["operation"] = f"{environ['REQUEST_METHOD']} {path}"
-        if environ["REQUEST_METHOD"] == "GET":
-            for pattern, operation in _SESV2_GETS:
-                found = pattern.match(path)
-                if found:
-                    request["operation"] = operation
-                    request["set"] = found.group(1) if found.groups() else None
-                    break
+        for method, pattern, operation in _SESV2_ROUTES:
+            found = pattern.match(path) if method == environ["REQUEST_METHOD"] else None
+            if found:
+                request["operation"] = operation
+                request["set"] = found.groupdict().get("ConfigurationSetName")
+                break
     else:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""

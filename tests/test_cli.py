@@ -62,8 +62,6 @@ def write(directory: Path, name: str, content) -> Path:
     return path
 
 
-
-
 # -- the examples ------------------------------------------------------------------------------
 
 

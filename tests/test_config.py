@@ -43,8 +43,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-
-
 # -- finding the configuration ---------------------------------------------------------------------
 
 

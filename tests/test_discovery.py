@@ -48,8 +48,6 @@ def tree(tmp_path, monkeypatch):
     return tmp_path
 
 
-
-
 def paths(candidates):
     return [candidate.path for candidate in candidates]
 

@@ -204,17 +204,24 @@ def _check_node_depth(root) -> None:
         level = [child for node in containers for child in _children(node)]
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, loader=_BASE_LOADER) -> None:
     """Exact nesting check on the parser's events, which libyaml produces without recursion."""
     depth = 0
-    for event in yaml.parse(text, Loader=_BASE_LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # Newer libyaml stops at its own limit (1,000 levels) while scanning ahead, before our count
+        # reaches MAX_DEPTH; PyYAML's own parser has no such limit and finds the first level too deep.
+        if "nesting depth" in str(error.problem) and loader is not yaml.SafeLoader:
+            _check_depth(text, yaml.SafeLoader)
+        raise
 
 
 def _check_expansion(root) -> None:

@@ -94,6 +94,7 @@ OPTION_BLOCKS = (
     "TrackingOptions",
     "VdmOptions",
     "ArchivingOptions",
+    "MessageSecurityOptions",
 )
 
 # AWS defaults for options a spec may leave out (SPEC §4.1).
