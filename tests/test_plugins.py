@@ -396,15 +396,16 @@ def test_a_hook_with_wrong_arguments_is_a_usage_error(write_plugin):
     assert "\n" not in message
 
 
-def test_a_broken_entry_point_is_a_usage_error(monkeypatch):
-    def broken(self, group, name=None):
-        raise RuntimeError(f"distribution for {group} is broken")
-
-    monkeypatch.setattr(pluggy.PluginManager, "load_setuptools_entrypoints", broken)
+def test_a_broken_entry_point_is_a_usage_error(tmp_path, monkeypatch):
+    dist = tmp_path / "broken_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "entry_points.txt").write_text("[sesguard]\nbroken = sesguard_no_such_module:plugin\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(UsageError) as caught:
         load_plugins()
     assert str(caught.value) == (
-        "cannot load a plugin from entry-point group 'sesguard': RuntimeError('distribution for sesguard is broken')"
+        "cannot load plugin 'broken' (sesguard_no_such_module:plugin) from broken-plugin: "
+        "ModuleNotFoundError: No module named 'sesguard_no_such_module'"
     )
 
 

@@ -40,10 +40,7 @@ def load_plugins(extra_modules=(), entry_points: bool = True) -> Registry:
     for name in BUILTIN_PLUGINS:
         manager.register(importlib.import_module(name), name)
     if entry_points:
-        try:
-            manager.load_setuptools_entrypoints("sesguard")
-        except Exception as error:  # a broken third-party package must not look like our crash
-            raise UsageError(f"cannot load a plugin from entry-point group 'sesguard': {error!r}") from error
+        _load_entry_points(manager)
     for name in extra_modules:
         try:
             module = importlib.import_module(name)
@@ -63,6 +60,22 @@ def load_plugins(extra_modules=(), entry_points: bool = True) -> Registry:
     except pluggy.PluginValidationError as error:
         raise UsageError(f"plugin '{manager.get_name(error.plugin)}' is invalid: {error}") from error
     return _collect(manager)
+
+
+def _load_entry_points(manager) -> None:
+    """Like pluggy's load_setuptools_entrypoints, without its importlib.metadata import cost."""
+    from sesguard.linter.entry_points import entry_points
+
+    for entry_point in entry_points("sesguard"):
+        if manager.get_plugin(entry_point.name) or manager.is_blocked(entry_point.name):
+            continue
+        try:
+            manager.register(entry_point.load(), name=entry_point.name)
+        except Exception as error:  # a broken third-party package must not look like our crash
+            raise UsageError(
+                f"cannot load plugin '{entry_point.name}' ({entry_point.value}) from {entry_point.distribution}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
 
 
 def _collect(manager) -> Registry:
