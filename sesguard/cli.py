@@ -69,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     _add_common_options(scan)
     scan.set_defaults(handler=_scan)
 
+    drift = commands.add_parser("drift", help="compare specs with live state (or with other specs: --against)")
+    drift.add_argument("specs", nargs="+", metavar="SPEC", help="the desired state: files or directories")
+    drift.add_argument(
+        "--against", nargs="+", metavar="OTHER", help="compare with these specs offline instead of live state"
+    )
+    drift.add_argument(
+        "--only-named-sets", action="store_true", help="DR002: only unmanaged destinations of sets the spec names"
+    )
+    _add_live_options(drift)
+    _add_common_options(drift)
+    drift.set_defaults(handler=_drift)
+
     snapshot = commands.add_parser("snapshot", help="write live state as a native spec")
     _add_live_options(snapshot)
     snapshot.add_argument("--output", "-o", metavar="FILE", help="write the spec to FILE (atomically; default stdout)")
@@ -82,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument(
         "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
     )
+    rules.add_argument("--config", metavar="FILE", help="configuration file whose [[policies]] are listed too")
     rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     rules.set_defaults(handler=_rules)
 
@@ -90,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument(
         "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
     )
+    rule.add_argument("--config", metavar="FILE", help="configuration file whose [[policies]] are known too")
     rule.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     rule.set_defaults(handler=_rule)
     return parser
@@ -117,6 +131,13 @@ def _add_common_options(command) -> None:
     )
     command.add_argument(
         "--force-exclude", action="store_true", help="apply exclude globs to files named on the command line too"
+    )
+    command.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline (exit code too)")
+    command.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings as the baseline FILE (then exit 0)"
+    )
+    command.add_argument(
+        "--show-suppressed", action="store_true", help="text: also show suppressed and baseline findings"
     )
     command.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     command.add_argument("--verbose", "-v", action="store_true", help="say what is checked and skipped, on stderr")
@@ -178,21 +199,82 @@ def _scan(args) -> int:
     return _finish(report, registry, settings, args)
 
 
+def _drift(args) -> int:
+    """Specs against live state, or against other specs (`--against`): DR001-DR003 at the spec's lines."""
+    import copy
+
+    from sesguard.linter.drift import Unread, compare
+    from sesguard.linter.engine import INCOMPLETE_RULES, Report, read_files
+    from sesguard.linter.findings import Finding
+    from sesguard.linter.reporters import drift as drift_view
+
+    settings, registry, config_report = _configure(args)
+    if config_report is not None:
+        return _finish(config_report, registry, settings, args)
+    verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
+    spec_sets, report = read_files(args.specs, registry, settings, verbose)
+    if not report.files_checked:  # comparing nothing with live state would be a silent pass
+        from sesguard.linter.errors import UsageError
+
+        raise UsageError(f"no SES configuration found in {' '.join(args.specs)}: nothing to compare")
+    # Part of the spec unread (SG001/SG002): it may declare any set, so none is called unmanaged.
+    spec_complete = not report.findings
+    if args.against:
+        other_sets, other = read_files(args.against, registry, settings, verbose)
+        report.findings += other.findings
+        report.files_checked += other.files_checked
+        report.files_skipped += other.files_skipped
+        # A file of the other side that could not be read may hold any set: none is "missing".
+        unread = [Unread()] if other.findings else []
+    else:
+        from sesguard.linter.sources.live import gap_finding
+
+        state = _read_live(args, tuple(settings.table.get("regions", ())))
+        other_sets = state.sets
+        report.findings += [gap_finding(gap) for gap in state.gaps]
+        # Targets that --deep could not look up hide no set; everything else may.
+        unread = [Unread(gap.account, gap.region, gap.set_name) for gap in state.gaps if not gap.arn]
+    rules = {rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) and "drift" in rule.tags}
+    drift_findings = compare(
+        spec_sets, other_sets, rules, unread=unread, spec_complete=spec_complete, only_named_sets=args.only_named_sets
+    )
+    for finding in drift_findings:  # `level` from the config's [rules.DRxxx] table, as for every rule
+        finding.level = settings.rules.get(finding.rule_id, {}).get("level") or finding.level
+    report.findings += drift_findings
+    report = Report(
+        findings=sorted(
+            (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
+            key=Finding.sort_key,
+        ),
+        rules={**rules, **{rid: registry.rules[rid] for rid in INCOMPLETE_RULES if rid in registry.rules}},
+        files_checked=report.files_checked,
+        files_skipped=report.files_skipped,
+    )
+    if settings.format == "text":  # the plan-like view; every other format as for check and scan
+        registry = copy.copy(registry)
+        registry.reporters = {**registry.reporters, "text": drift_view.render}
+    return _finish(report, registry, settings, args)
+
+
 def _configure(args):
     """(settings, plugins, report): the report holds the config's own SG001/SG002 findings, if any.
 
     A broken config would silently change what is checked, so the caller reports it and stops.
     """
-    from sesguard.linter.config import load_settings, rule_table_findings
+    from sesguard.linter.config import load_settings, policy_findings, rule_table_findings
     from sesguard.linter.engine import Report
     from sesguard.linter.errors import UsageError
     from sesguard.linter.findings import Finding
     from sesguard.linter.plugins import load_plugins
+    from sesguard.linter.policies import add_policies
 
     settings, config_findings = load_settings(args.config, Path.cwd())
     registry = load_plugins(args.plugin)
     _apply_cli_options(settings, args)
     if not config_findings and settings.path:
+        config_findings = policy_findings(settings)
+    if not config_findings and settings.path:
+        add_policies(registry, settings)  # before [rules.ID] tables, which may name a policy
         config_findings = rule_table_findings(settings, registry.rules)
     if settings.format not in registry.reporters:
         raise UsageError(f"unknown format '{settings.format}' (known: {', '.join(sorted(registry.reporters))})")
@@ -283,9 +365,10 @@ def _finish(report, registry, settings, args) -> int:
     from sesguard.linter.findings import fails
     from sesguard.linter.reporters import ReportOptions
 
+    _use_baseline(report, settings, args)
     to_terminal = args.output is None and sys.stdout.isatty()
     color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-    options = ReportOptions(color=color, quiet=args.quiet)
+    options = ReportOptions(color=color, quiet=args.quiet, show_suppressed=getattr(args, "show_suppressed", False))
     text = registry.reporters[settings.format](report, options)
     if args.output:
         from sesguard.linter.output import write_atomically
@@ -305,21 +388,60 @@ def _finish(report, registry, settings, args) -> int:
     return EXIT_FINDINGS if any(fails(f, settings.fail_on) for f in report.findings) else EXIT_OK
 
 
-def _rules(args) -> int:
+def _use_baseline(report, settings, args) -> None:
+    """--write-baseline records the findings (which the run then accepts); --baseline marks them new/unchanged."""
+    from sesguard.linter.baseline import apply_baseline, read_baseline, render_baseline
+    from sesguard.linter.findings import Finding
+
+    written = getattr(args, "write_baseline", None)
+    if written:
+        from sesguard.linter.output import write_atomically
+
+        try:
+            write_atomically(written, render_baseline(report.findings))
+        except OSError as error:
+            from sesguard.linter.errors import UsageError
+
+            raise UsageError(f"cannot write baseline {written}: {error.strerror or error}") from error
+    path = written or getattr(args, "baseline", None) or settings.baseline
+    if path:
+        report.findings = sorted(apply_baseline(report.findings, read_baseline(path)), key=Finding.sort_key)
+
+
+def _registry_with_policies(args):
+    """Plugins plus the config's [[policies]], for `rules` and `rule`; a broken config is a usage error."""
+    from sesguard.linter.config import load_settings, policy_findings
+    from sesguard.linter.errors import UsageError
     from sesguard.linter.plugins import load_plugins
-    from sesguard.linter.rule_docs import rules_json, rules_markdown, rules_table
+    from sesguard.linter.policies import add_policies
 
     registry = load_plugins(args.plugin)
+    settings, config_findings = load_settings(args.config, Path.cwd())
+    config_findings = config_findings or (policy_findings(settings) if settings.path else [])
+    if config_findings:
+        first = config_findings[0]
+        raise UsageError(
+            f"{first.location.file}:{first.location.line}: {first.rule_id} {first.message} "
+            "(`sesguard check` lists every problem of the config)"
+        )
+    if settings.path:
+        add_policies(registry, settings)
+    return registry
+
+
+def _rules(args) -> int:
+    from sesguard.linter.rule_docs import rules_json, rules_markdown, rules_table
+
+    registry = _registry_with_policies(args)
     render = {"text": rules_table, "json": rules_json, "markdown": rules_markdown}[args.format]
     sys.stdout.write(render(registry.rules))
     return EXIT_OK
 
 
 def _rule(args) -> int:
-    from sesguard.linter.plugins import load_plugins
     from sesguard.linter.rule_docs import rule_page
 
-    registry = load_plugins(args.plugin)
+    registry = _registry_with_policies(args)
     rule = registry.rules.get(args.rule_id.upper())
     if rule is None:
         _error(f"no rule {args.rule_id!r}; `sesguard rules` lists them")

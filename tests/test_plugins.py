@@ -27,10 +27,13 @@ from sesguard.linter.sources.native import NativeSpecSource
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
-# SPEC §5: every built-in rule, with its name and default level (SG900 and SES4xx run on live state only).
+# SPEC §5: every built-in rule, with its name and default level (SG900 and SES4xx run on live state only,
+# DR0xx in `sesguard drift` only).
 BUILTIN_RULES = {
     "SG001": ("parse-error", "error"),
     "SG002": ("schema-violation", "error"),
+    "SG100": ("unused-suppression", "warning"),
+    "SG101": ("expired-suppression", "warning"),
     "SES101": ("invalid-event-types", "error"),
     "SES102": ("single-destination-target", "error"),
     "SES103": ("unique-destination-names", "error"),
@@ -53,6 +56,9 @@ BUILTIN_RULES = {
     "SES401": ("sns-topic-reachable", "error"),
     "SES402": ("firehose-stream-reachable", "error"),
     "SES403": ("firehose-role-valid", "error"),
+    "DR001": ("drift-missing", "error"),
+    "DR002": ("drift-unmanaged", "warning"),
+    "DR003": ("drift-changed", "error"),
 }
 
 SPEC = """\
@@ -125,7 +131,7 @@ def findings(report) -> list:
 def test_builtins_are_all_registered():
     registry = load_plugins(entry_points=False)
     assert {rule_id: (rule.name, rule.level) for rule_id, rule in registry.rules.items()} == BUILTIN_RULES
-    assert len(registry.rules) == len(BUILTIN_RULES) == 24
+    assert len(registry.rules) == len(BUILTIN_RULES) == 29  # the whole catalogue of SPEC §5
     assert [source.kind for source in registry.sources] == ["terraform", "terraform", "cloudformation", "spec"]
     assert type(registry.sources[-1]) is NativeSpecSource
     assert sorted(registry.reporters) == ["github", "json", "sarif", "text"]

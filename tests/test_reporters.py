@@ -147,6 +147,7 @@ def test_json_document():
         "warnings": 1,
         "notes": 1,
         "suppressed": 1,
+        "in_baseline": 0,
         "files_checked": 2,
         "files_skipped": 3,
         "complete": True,
@@ -171,6 +172,7 @@ def test_json_document():
         "fingerprint": report.findings[2].fingerprint,
         "suppressions": [],
         "baseline_state": None,
+        "diff": None,  # drift findings only
     }
     live, suppressed = document["findings"][0], document["findings"][1]
     assert (live["file"], live["arn"], live["source_kind"]) == (

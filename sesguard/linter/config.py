@@ -30,6 +30,8 @@ class Settings:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     force_exclude: bool = False  # apply `exclude` to files named on the command line too
+    mandatory: tuple[str, ...] = ()  # rule ids or prefixes no suppression can silence (SG001 never can)
+    baseline: str | None = None  # baseline file, relative to the working directory
     rules: dict = field(default_factory=dict)  # rule id -> {"level": ..., parameter: value}
     path: str | None = None  # the config file in use
     table: dict = field(default_factory=dict)  # the raw validated table, for later stages
@@ -52,7 +54,9 @@ def find_config(start: Path) -> Path | None:
     """The nearest directory's pyproject.toml with [tool.sesguard], else its .sesguard.toml."""
     for directory in (start, *start.parents):
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.sesguard[.\]]", pyproject.read_text("utf-8", "replace"), re.M):
+        if pyproject.is_file() and re.search(
+            r"^\[\[?tool\.sesguard[.\]]", pyproject.read_text("utf-8", "replace"), re.M
+        ):
             return pyproject
         dotfile = directory / ".sesguard.toml"
         if dotfile.is_file():
@@ -95,6 +99,8 @@ def load_settings(config: str | None, cwd: Path):
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
         exclude=tuple(table.get("exclude", DEFAULT_EXCLUDE)),
         force_exclude=table.get("force-exclude", False),
+        mandatory=tuple(table.get("mandatory", ())),
+        baseline=_relative_to(path, table.get("baseline")),
         rules=table.get("rules", {}),
         path=shown,
         table=table,
@@ -102,6 +108,13 @@ def load_settings(config: str | None, cwd: Path):
         prefix=prefix,
     )
     return settings, []
+
+
+def _relative_to(config: Path, value: str | None) -> str | None:
+    """A path written in the config file is relative to the file's directory."""
+    if value is None:
+        return None
+    return display_path(config.parent / value) if not Path(value).is_absolute() else value
 
 
 def rule_table_findings(settings: Settings, rules: dict) -> list:
@@ -120,6 +133,25 @@ def rule_table_findings(settings: Settings, rules: dict) -> list:
             message = f"rules.{rule_id}: {problem.message}"
             findings.append(_config_finding("SG002", message, settings.path, _toml_line(settings.text, path), 1, path))
     return findings
+
+
+def policy_findings(settings: Settings) -> list:
+    """SG002 for `[[policies]]` entries the config schema cannot judge (event names, option fields)."""
+    from sesguard.linter.policies import policy_problems
+
+    findings = []
+    for index, policy in enumerate(settings.table.get("policies", ())):
+        for message, below in policy_problems(policy):
+            path = settings.prefix + ("policies", index) + below
+            line = _policy_line(settings.text, policy["id"])  # tomllib keeps no positions: the id line
+            text = f"policies[{index}] ({policy['id']}): {message}"
+            findings.append(_config_finding("SG002", text, settings.path, line, 1, path))
+    return findings
+
+
+def _policy_line(text: str, policy_id: str) -> int:
+    match = re.search(r"^[ \t]*id[ \t]*=[ \t]*[\"']" + re.escape(policy_id) + r"[\"']", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _config_finding(rule_id: str, message: str, file: str, line: int, column: int, key_path=()):

@@ -13,6 +13,7 @@ from sesguard.linter.discovery import discover, read_candidate
 from sesguard.linter.errors import LoadError
 from sesguard.linter.findings import Finding, pipeline_finding
 from sesguard.linter.model import Location
+from sesguard.linter.suppressions import apply_suppressions, comment_declarations, model_declarations
 
 # Findings that mean an input was not fully read: the run exits 2 whatever --fail-on says.
 INCOMPLETE_RULES = ("SG001", "SG002", "SG900")
@@ -37,6 +38,7 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
     report = Report(
         rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid == "SG001"}
     )
+    declarations = []  # inline suppressions of every file, applied once every rule ran
     for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
         try:
             text = read_candidate(candidate.path)
@@ -59,6 +61,13 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
             verbose(f"checked {candidate.path} as {source.name}: {len(config_sets)} configuration sets")
         report.findings.extend(findings)
         report.findings.extend(run_rules(config_sets, report, settings))
+        declarations.extend(model_declarations(config_sets))
+        comments, comment_findings = comment_declarations(candidate.path, text, getattr(source, "kind", "file"))
+        declarations.extend(comments)
+        report.findings.extend(comment_findings)
+    report.findings = apply_suppressions(
+        report.findings, declarations, report.rules, settings.mandatory, registry.rules
+    )
     # What was not read is always reported: --select/--ignore choose rules, not blind spots.
     report.findings = sorted(
         (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
@@ -110,3 +119,34 @@ def check_sets(config_sets, registry, settings, findings=()) -> Report:
         key=Finding.sort_key,
     )
     return report
+
+
+def read_files(paths, registry, settings, verbose=None) -> tuple[list, Report]:
+    """The model sets of local files and directories, without running rules (for `sesguard drift`).
+
+    The report holds what reading found (SG001/SG002) and the file counts; its `rules` are empty.
+    """
+    report, config_sets = Report(), []
+    for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
+        try:
+            text = read_candidate(candidate.path)
+            source = (
+                None if text is None else next((s for s in registry.sources if s.claims(candidate.path, text)), None)
+            )
+            if source is None:
+                report.files_skipped += 1
+                if verbose:
+                    verbose(f"skipped {candidate.path}: no SES configuration in a format sesguard reads")
+                continue
+            sets, findings = source.load(candidate.path, text)
+        except LoadError as error:
+            report.files_checked += 1
+            location = Location(candidate.path, error.line, error.column, "")
+            report.findings.append(pipeline_finding("SG001", error.message, location, "file"))
+            continue
+        report.files_checked += 1
+        if verbose:
+            verbose(f"read {candidate.path} as {source.name}: {len(sets)} configuration sets")
+        report.findings.extend(findings)
+        config_sets.extend(sets)
+    return config_sets, report

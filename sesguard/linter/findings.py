@@ -31,6 +31,8 @@ class Finding:
     region: str | None = None
     suppressions: tuple[Suppression, ...] = ()
     baseline_state: str | None = None  # "new", "unchanged", "absent" when a baseline is in use
+    # Drift findings only (DR001-DR003): {"change", "field", "spec", "live"}, JSON values (sesguard.linter.drift).
+    diff: dict | None = None
 
     @property
     def subject(self) -> str:
@@ -58,9 +60,14 @@ class Finding:
         return (loc.file or "", loc.arn or "", loc.line, loc.column, self.rule_id, self.message)
 
 
+def is_active(finding: Finding) -> bool:
+    """Neither suppressed nor accepted by a baseline: what the exit code and the text report count."""
+    return not finding.suppressions and finding.baseline_state in (None, "new")
+
+
 def fails(finding: Finding, fail_on: str) -> bool:
-    """True when `finding` is unsuppressed and at or above the `--fail-on` level."""
-    return fail_on != "never" and not finding.suppressions and LEVEL_RANK[finding.level] >= LEVEL_RANK[fail_on]
+    """True when `finding` is active (unsuppressed, not in the baseline) and at or above `--fail-on`."""
+    return fail_on != "never" and is_active(finding) and LEVEL_RANK[finding.level] >= LEVEL_RANK[fail_on]
 
 
 def pipeline_finding(rule_id: str, message: str, location: Location, source_kind: str, level: str = "error") -> Finding:

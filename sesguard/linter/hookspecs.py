@@ -33,7 +33,10 @@ def sesguard_sources():
     - ``claims(path, text) -> bool``: whether this file is in the source's format. Only files that
       contain an SES marker reach this call; the first source that claims a file reads it;
     - ``load(path, text) -> (config_sets, findings)``: the model's ``ConfigurationSet`` objects
-      and any SG002 findings. A file that cannot be parsed raises
+      and any SG002 findings. Suppressions the file declares in its own structure (like the native
+      spec's ``Suppress``) go on ``ConfigurationSet.suppressions`` / ``EventDestination.suppressions``
+      (``sesguard.linter.suppressions.parse_declarations`` reads a ``Suppress`` list); comment
+      suppressions are read by the engine from the text. A file that cannot be parsed raises
       ``sesguard.linter.errors.LoadError`` with the line and column of the problem (reported as
       SG001; the other files are still checked).
     """

@@ -94,6 +94,8 @@ class EventDestination:
     enabled: Any = None  # True/False/UNKNOWN; None when absent (SES default: disabled)
     matching_event_types: Any = None  # as written: tuple of str/UNKNOWN, UNKNOWN, or None if absent
     targets: tuple[Target, ...] = ()
+    # Inline suppressions declared on this destination (sesguard.linter.suppressions.Declaration).
+    suppressions: tuple = ()
 
     @property
     def is_enabled(self) -> Any:
@@ -141,6 +143,8 @@ class ConfigurationSet:
     options: dict = field(default_factory=dict)  # API option blocks as given: {"DeliveryOptions": {...}}
     tags: Any = ()
     destinations: tuple[EventDestination, ...] = ()
+    # Inline suppressions declared on the set; they also cover its destinations (SPEC §6).
+    suppressions: tuple = ()
 
     def option(self, dotted: str, default: Any = None) -> Any:
         """An option by API path (`DeliveryOptions.TlsPolicy`); `default` when absent."""

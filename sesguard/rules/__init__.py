@@ -2,7 +2,8 @@
 
 Rules are grouped by id range: `pipeline/` (SG0xx), `destinations/` (SES1xx), `routing/`
 (SES2xx), `options/` (SES3xx),
-`deep/` (SES4xx, live `--deep` only). Each file holds one rule; its docstring is its documentation.
+`deep/` (SES4xx, live `--deep` only), `drift/` (DR0xx, `sesguard drift` only). Each file holds one
+rule; its docstring is its documentation.
 """
 
 from sesguard.linter.hookspecs import hookimpl
@@ -16,14 +17,19 @@ from sesguard.rules.destinations.single_destination_target import SingleDestinat
 from sesguard.rules.destinations.target_arn import TargetArn
 from sesguard.rules.destinations.unique_destination_names import UniqueDestinationNames
 from sesguard.rules.destinations.valid_names import ValidNames
+from sesguard.rules.drift.drift_changed import DriftChanged
+from sesguard.rules.drift.drift_missing import DriftMissing
+from sesguard.rules.drift.drift_unmanaged import DriftUnmanaged
 from sesguard.rules.options.https_tracking import HttpsTracking
 from sesguard.rules.options.reputation_metrics import ReputationMetrics
 from sesguard.rules.options.sending_paused import SendingPaused
 from sesguard.rules.options.suppression_reasons import SuppressionReasons
 from sesguard.rules.options.tls_required import TlsRequired
+from sesguard.rules.pipeline.expired_suppression import ExpiredSuppression
 from sesguard.rules.pipeline.incomplete_scan import IncompleteScan
 from sesguard.rules.pipeline.parse_error import ParseError
 from sesguard.rules.pipeline.schema_violation import SchemaViolation
+from sesguard.rules.pipeline.unused_suppression import UnusedSuppression
 from sesguard.rules.routing.bounce_complaint_to_sns import BounceComplaintToSns
 from sesguard.rules.routing.destination_enabled import DestinationEnabled
 from sesguard.rules.routing.firehose_archive import FirehoseArchive
@@ -34,6 +40,8 @@ from sesguard.rules.routing.unrouted_events import UnroutedEvents
 BUILTIN_RULES = (
     ParseError,
     SchemaViolation,
+    UnusedSuppression,
+    ExpiredSuppression,
     IncompleteScan,
     InvalidEventTypes,
     SingleDestinationTarget,
@@ -56,6 +64,9 @@ BUILTIN_RULES = (
     SnsTopicReachable,
     FirehoseStreamReachable,
     FirehoseRoleValid,
+    DriftMissing,
+    DriftUnmanaged,
+    DriftChanged,
 )
 
 

@@ -1,7 +1,8 @@
 """The versioned JSON format: `{"version": 1, "tool": ..., "findings": [...], "summary": {...}}`.
 
 Version 1 fields of each finding: rule_id, level, message, file, line, column, logical_path, arn,
-set, destination, field, source_kind, account, region, fingerprint, suppressions, baseline_state.
+set, destination, field, source_kind, account, region, fingerprint, suppressions, baseline_state,
+diff (drift findings: {"change": missing|unmanaged|changed, "field", "spec", "live"}; null otherwise).
 Fields are only ever added within a version; a removal or change of meaning bumps `version`.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 
 from sesguard import __version__
+from sesguard.linter.findings import is_active
 from sesguard.linter.reporters import finding_path
 
 VERSION = 1
@@ -17,7 +19,7 @@ VERSION = 1
 
 def render(report, options) -> str:
     findings = [_finding(f) for f in report.findings]
-    active = [f for f in report.findings if not f.suppressions]
+    active = [f for f in report.findings if is_active(f)]
     document = {
         "version": VERSION,
         "tool": {"name": "sesguard", "version": __version__},
@@ -27,7 +29,8 @@ def render(report, options) -> str:
             "errors": sum(1 for f in active if f.level == "error"),
             "warnings": sum(1 for f in active if f.level == "warning"),
             "notes": sum(1 for f in active if f.level == "note"),
-            "suppressed": len(report.findings) - len(active),
+            "suppressed": sum(1 for f in report.findings if f.suppressions),
+            "in_baseline": sum(1 for f in report.findings if f.baseline_state == "unchanged"),
             "files_checked": report.files_checked,
             "files_skipped": report.files_skipped,
             "complete": not report.incomplete,
@@ -57,4 +60,5 @@ def _finding(finding) -> dict:
         "fingerprint": finding.fingerprint,
         "suppressions": [{"kind": s.kind, "justification": s.justification} for s in finding.suppressions],
         "baseline_state": finding.baseline_state,
+        "diff": finding.diff,
     }

@@ -8,8 +8,8 @@ elsewhere and it is attached to a stand-in set whose options are unknown (see `c
 CloudFormation spells three fields differently from the API (`TopicARN`, `IAMRoleARN`,
 `DeliveryStreamARN`); the model gets API names, and locations translate them back, so findings
 land on the template's own lines. Any intrinsic function (`{"Fn::Sub": ...}`, `!If`, `!Ref` to a
-parameter) is UNKNOWN: rules skip it. `Metadata` (where `sesguard` suppressions will live) is
-read as plain data and ignored here.
+parameter) is UNKNOWN: rules skip it. A resource's `Metadata: {sesguard: {Suppress: [...]}}`
+becomes the suppressions of its set or destination (applied later by `linter.suppressions`).
 
 Known limit: a resource-level `Condition` is not evaluated; a conditional resource counts as
 present.
@@ -36,6 +36,7 @@ from sesguard.linter.sources.common import (
     join_key,
     unresolved_destination,
 )
+from sesguard.linter.suppressions import parse_declarations
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
 SET_TYPE = "AWS::SES::ConfigurationSet"
@@ -140,10 +141,11 @@ class CloudFormationSource:
         if not isinstance(resources, dict):
             return [], []
         root = DocumentOrigin(self.kind, path, document, ("Resources",), API_TO_CFN)
-        drafts, by_logical_id, by_name = [], {}, {}
+        drafts, by_logical_id, by_name, findings = [], {}, {}, []
         for logical_id, resource in resources.items():
             if isinstance(resource, dict) and resource.get("Type") == SET_TYPE:
                 draft = SetDraft(_configuration_set(resource, root.child(logical_id, "Properties")))
+                draft.config_set.suppressions = _suppressions(resource, root.child(logical_id), findings)
                 if _properties(resource) is None:  # unreadable: nothing can be said about the set
                     draft.destinations.append(unresolved_destination(draft.config_set.origin))
                 drafts.append(draft)
@@ -159,6 +161,7 @@ class CloudFormationSource:
             origin = root.child(logical_id, "Properties")
             raw = properties.get("EventDestination") if properties is not None else UNKNOWN
             destination = _destination(raw, origin.child("EventDestination"))
+            destination.suppressions = _suppressions(resource, root.child(logical_id), findings)
             set_name = properties.get("ConfigurationSetName") if properties is not None else UNKNOWN
             draft = None
             reference = set_name.get("Ref") if isinstance(set_name, dict) else None
@@ -173,7 +176,20 @@ class CloudFormationSource:
                 key = join_key(set_name) if isinstance(set_name, (str, dict)) else f"resource:{logical_id}"
                 name = set_name if isinstance(set_name, str) else UNKNOWN
                 externals.add(key, name, origin.child("ConfigurationSetName"), destination)
-        return assemble(drafts, externals), []
+        return assemble(drafts, externals), findings
+
+
+def _suppressions(resource: dict, origin: DocumentOrigin, findings: list) -> tuple:
+    """`Metadata.sesguard.Suppress` of a resource; problems with it are added to `findings` (SG002)."""
+    metadata = resource.get("Metadata")
+    sesguard = metadata.get("sesguard") if isinstance(metadata, dict) else None
+    if not isinstance(sesguard, dict):
+        return ()
+    declarations, problems = parse_declarations(
+        sesguard.get("Suppress"), origin.child("Metadata", "sesguard", "Suppress")
+    )
+    findings.extend(problems)
+    return declarations
 
 
 def _properties(resource: dict):

@@ -11,6 +11,7 @@ from sesguard.linter.located_json import load_json
 from sesguard.linter.located_yaml import load_yaml
 from sesguard.linter.model import ConfigurationSet, EventDestination, Target
 from sesguard.linter.origins import DocumentOrigin
+from sesguard.linter.suppressions import parse_declarations
 from sesguard.linter.validation import schema_problems
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
@@ -63,6 +64,7 @@ def _configuration_set(raw: dict, origin: DocumentOrigin, account, region) -> Co
         options={block: raw[block] for block in OPTION_BLOCKS if block in raw},
         tags=tuple((tag["Key"], tag["Value"]) for tag in raw.get("Tags", ())),
         destinations=destinations,
+        suppressions=_suppressions(raw, origin),
     )
 
 
@@ -74,7 +76,13 @@ def _destination(raw: dict, origin: DocumentOrigin) -> EventDestination:
         enabled=raw.get("Enabled"),
         matching_event_types=tuple(types) if types is not None else None,
         targets=tuple(Target(kind, dict(raw[kind.block])) for kind in TARGET_KINDS if kind.block in raw),
+        suppressions=_suppressions(raw, origin),
     )
+
+
+def _suppressions(raw: dict, origin: DocumentOrigin) -> tuple:
+    """The `Suppress` list (already checked by the schema, so no findings here)."""
+    return parse_declarations(raw.get("Suppress"), origin.child("Suppress"))[0]
 
 
 @hookimpl

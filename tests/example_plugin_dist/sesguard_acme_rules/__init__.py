@@ -1,0 +1,1 @@
+"""ACME's rule pack for sesguard (an example plugin distribution)."""
