@@ -165,7 +165,11 @@ def test_parse_error_makes_execution_unsuccessful(sesguard, tmp_path, validate_s
     sarif_log = sarif_run(json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8")))
     check_rule_indexes(sarif_log)
     assert sarif_log["invocations"][0]["executionSuccessful"] is False
-    assert [rule["id"] for rule in sarif_log["tool"]["driver"]["rules"]] == ["SES301", "SG001"]
+    assert [rule["id"] for rule in sarif_log["tool"]["driver"]["rules"]] == [
+        "SES301",
+        "SG001",
+        "SG002",
+    ]  # what cannot be read is always reportable
     assert [(r["ruleId"], r["ruleIndex"], r["level"], r["message"]["text"]) for r in sarif_log["results"]] == [
         ("SG001", 1, "error", "duplicate key 'Name' (first defined at line 2)"),
         ("SES301", 0, "warning", "DeliveryOptions.TlsPolicy is OPTIONAL; set it to REQUIRE [weak]"),

@@ -35,10 +35,22 @@ class Report:
 
 def check_files(paths, registry, settings, verbose=None) -> Report:
     """Lint local files and directories with every selected rule."""
-    report = Report(
-        rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid == "SG001"}
-    )
+    report = Report(rules=_selected_rules(registry, settings, unread=("SG001", "SG002")))
     declarations = []  # inline suppressions of every file, applied once every rule ran
+    for path, text, source, config_sets in _read_sources(paths, registry, settings, report, verbose):
+        report.findings.extend(run_rules(config_sets, report, settings))
+        declarations.extend(model_declarations(config_sets))
+        comments, comment_findings = comment_declarations(path, text, getattr(source, "kind", "file"))
+        declarations.extend(comments)
+        report.findings.extend(comment_findings)
+    report.findings = apply_suppressions(
+        report.findings, declarations, report.rules, settings.mandatory, registry.rules
+    )
+    return _finalized(report, settings)
+
+
+def _read_sources(paths, registry, settings, report: Report, verbose=None):
+    """(path, text, source, sets) for each file a source reads; skips, SG001 and SG002 go to `report`."""
     for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
         try:
             text = read_candidate(candidate.path)
@@ -60,14 +72,15 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
         if verbose:
             verbose(f"checked {candidate.path} as {source.name}: {len(config_sets)} configuration sets")
         report.findings.extend(findings)
-        report.findings.extend(run_rules(config_sets, report, settings))
-        declarations.extend(model_declarations(config_sets))
-        comments, comment_findings = comment_declarations(candidate.path, text, getattr(source, "kind", "file"))
-        declarations.extend(comments)
-        report.findings.extend(comment_findings)
-    report.findings = apply_suppressions(
-        report.findings, declarations, report.rules, settings.mandatory, registry.rules
-    )
+        yield candidate.path, text, source, config_sets
+
+
+def _selected_rules(registry, settings, unread: tuple) -> dict:
+    """The rules that may report: those selected, and always `unread`, those that say what was not read."""
+    return {rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid in unread}
+
+
+def _finalized(report: Report, settings) -> Report:
     # What was not read is always reported: --select/--ignore choose rules, not blind spots.
     report.findings = sorted(
         (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
@@ -110,15 +123,9 @@ def run_rules(config_sets: Iterable, report: Report, settings) -> list[Finding]:
 
 def check_sets(config_sets, registry, settings, findings=()) -> Report:
     """Every selected rule over sets a live source already built; `findings` are the source's own (SG900)."""
-    report = Report(
-        rules={rid: rule for rid, rule in registry.rules.items() if settings.selects(rid) or rid == "SG900"}
-    )
+    report = Report(rules=_selected_rules(registry, settings, unread=("SG900",)))
     report.findings = list(findings) + run_rules(config_sets, report, settings)
-    report.findings = sorted(
-        (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
-        key=Finding.sort_key,
-    )
-    return report
+    return _finalized(report, settings)
 
 
 def read_files(paths, registry, settings, verbose=None) -> tuple[list, Report]:
@@ -126,27 +133,6 @@ def read_files(paths, registry, settings, verbose=None) -> tuple[list, Report]:
 
     The report holds what reading found (SG001/SG002) and the file counts; its `rules` are empty.
     """
-    report, config_sets = Report(), []
-    for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
-        try:
-            text = read_candidate(candidate.path)
-            source = (
-                None if text is None else next((s for s in registry.sources if s.claims(candidate.path, text)), None)
-            )
-            if source is None:
-                report.files_skipped += 1
-                if verbose:
-                    verbose(f"skipped {candidate.path}: no SES configuration in a format sesguard reads")
-                continue
-            sets, findings = source.load(candidate.path, text)
-        except LoadError as error:
-            report.files_checked += 1
-            location = Location(candidate.path, error.line, error.column, "")
-            report.findings.append(pipeline_finding("SG001", error.message, location, "file"))
-            continue
-        report.files_checked += 1
-        if verbose:
-            verbose(f"read {candidate.path} as {source.name}: {len(sets)} configuration sets")
-        report.findings.extend(findings)
-        config_sets.extend(sets)
+    report = Report()
+    config_sets = [s for *_, sets in _read_sources(paths, registry, settings, report, verbose) for s in sets]
     return config_sets, report
