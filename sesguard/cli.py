@@ -302,17 +302,8 @@ def _snapshot(args) -> int:
     )
     if state.gaps:
         header += "\nINCOMPLETE: some state could not be read (see sesguard's stderr); do not use for drift"
-    text = render_snapshot(state.sets, header)
-    if args.output:
-        from sesguard.linter.output import write_atomically
-
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            _error(f"cannot write {args.output}: {error.strerror or error}")
-            return EXIT_ERROR
-    else:
-        sys.stdout.write(text)
+    if not _emit(render_snapshot(state.sets, header), args.output):
+        return EXIT_ERROR
     if not args.quiet:
         print(f"sesguard: snapshot of {len(state.sets)} configuration sets", file=sys.stderr)
     return EXIT_ERROR if state.gaps else EXIT_OK
@@ -369,18 +360,8 @@ def _finish(report, registry, settings, args) -> int:
     to_terminal = args.output is None and sys.stdout.isatty()
     color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
     options = ReportOptions(color=color, quiet=args.quiet, show_suppressed=getattr(args, "show_suppressed", False))
-    text = registry.reporters[settings.format](report, options)
-    if args.output:
-        from sesguard.linter.output import write_atomically
-
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            _error(f"cannot write {args.output}: {error.strerror or error}")
-            return EXIT_ERROR
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if not _emit(registry.reporters[settings.format](report, options), args.output):
+        return EXIT_ERROR
     for error in report.errors:
         _error(error)
     if report.incomplete:
@@ -448,6 +429,22 @@ def _rule(args) -> int:
         return EXIT_ERROR
     sys.stdout.write(rule_page(rule))
     return EXIT_OK
+
+
+def _emit(text: str, output) -> bool:
+    """Write `text` to `output` atomically, or to stdout; False (and an error line) if it cannot be written."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    from sesguard.linter.output import write_atomically
+
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        _error(f"cannot write {output}: {error.strerror or error}")
+        return False
+    return True
 
 
 def _error(message: str) -> None:
