@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -75,7 +76,7 @@ def display_path(path: Path) -> str:
 def read_candidate(path: str):
     """The file's text, or None when it has no SES marker. Raises LoadError when it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        data = _read_regular_file(path)
     except FileNotFoundError:
         raise LoadError("no such file")
     except IsADirectoryError:
@@ -90,6 +91,30 @@ def read_candidate(path: str):
     if b"\0" in data:
         raise LoadError("binary file (contains NUL bytes)", *_line_column(data, data.index(b"\0")))
     return _decode(data, "utf-8-sig")
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of `path`, refusing what is not a regular file before reading it.
+
+    Opened without blocking and checked on the open descriptor: a FIFO with no writer would block
+    the run forever, and a device (`/dev/zero`) would never end.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise LoadError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(mode), 'special file')})")
+        return file.read()
+
+
+_FILE_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def _decode(data: bytes, encoding: str) -> str:
