@@ -1,6 +1,6 @@
 from sesguard.linter.iam_policies import allows
 from sesguard.linter.rule import Rule
-from sesguard.rules.deep.shared import set_arn_of
+from sesguard.rules.deep.shared import resolved_targets, set_arn_of
 
 
 class FirehoseRoleValid(Rule):
@@ -27,14 +27,8 @@ class FirehoseRoleValid(Rule):
     tags = ("live", "deep", "routing", "iam")
 
     def check(self, config_set, params):
-        for destination in config_set.destinations:
-            target = destination.target_of("firehose")
-            state = target.state("IamRoleArn") if target else None
-            if state is None:
-                continue
-            where = ("KinesisFirehoseDestination", "IamRoleArn")
-            role = target.fields["IamRoleArn"]
-            stream = target.fields.get("DeliveryStreamArn")
+        for destination, role, state, where in resolved_targets(config_set, "firehose", "IamRoleArn"):
+            stream = destination.target_of("firehose").fields.get("DeliveryStreamArn")
             if not state.exists:
                 yield self.finding(config_set, f"IAM role {role} does not exist", destination, where)
                 continue

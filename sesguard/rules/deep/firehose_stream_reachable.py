@@ -1,4 +1,5 @@
 from sesguard.linter.rule import Rule
+from sesguard.rules.deep.shared import resolved_targets
 
 
 class FirehoseStreamReachable(Rule):
@@ -24,13 +25,7 @@ class FirehoseStreamReachable(Rule):
     tags = ("live", "deep", "routing")
 
     def check(self, config_set, params):
-        for destination in config_set.destinations:
-            target = destination.target_of("firehose")
-            state = target.state("DeliveryStreamArn") if target else None
-            if state is None:
-                continue
-            where = ("KinesisFirehoseDestination", "DeliveryStreamArn")
-            stream = target.fields["DeliveryStreamArn"]
+        for destination, stream, state, where in resolved_targets(config_set, "firehose", "DeliveryStreamArn"):
             if not state.exists:
                 yield self.finding(config_set, f"Firehose delivery stream {stream} does not exist", destination, where)
             elif state.attributes.get("DeliveryStreamStatus") != "ACTIVE":

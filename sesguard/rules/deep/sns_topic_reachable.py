@@ -1,6 +1,6 @@
 from sesguard.linter.iam_policies import allows
 from sesguard.linter.rule import Rule
-from sesguard.rules.deep.shared import set_arn_of
+from sesguard.rules.deep.shared import resolved_targets, set_arn_of
 
 
 class SnsTopicReachable(Rule):
@@ -28,13 +28,7 @@ class SnsTopicReachable(Rule):
     tags = ("live", "deep", "routing")
 
     def check(self, config_set, params):
-        for destination in config_set.destinations:
-            target = destination.target_of("sns")
-            state = target.state("TopicArn") if target else None
-            if state is None:
-                continue
-            where = ("SnsDestination", "TopicArn")
-            topic = target.fields["TopicArn"]
+        for destination, topic, state, where in resolved_targets(config_set, "sns", "TopicArn"):
             if not state.exists:
                 yield self.finding(config_set, f"SNS topic {topic} does not exist", destination, where)
             elif str(state.attributes.get("FifoTopic", "false")).lower() == "true":
