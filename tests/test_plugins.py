@@ -132,7 +132,7 @@ def test_builtins_are_all_registered():
     registry = load_plugins(entry_points=False)
     assert {rule_id: (rule.name, rule.level) for rule_id, rule in registry.rules.items()} == BUILTIN_RULES
     assert len(registry.rules) == len(BUILTIN_RULES) == 29  # the whole catalogue of SPEC §5
-    assert [source.kind for source in registry.sources] == ["terraform", "terraform", "cloudformation", "spec"]
+    assert [source.kind for source in registry.sources] == ["cloudformation", "terraform", "terraform", "spec"]
     assert type(registry.sources[-1]) is NativeSpecSource
     assert sorted(registry.reporters) == ["github", "json", "sarif", "text"]
     assert registry.reporters["sarif"] is sarif.render
@@ -143,9 +143,7 @@ def test_builtins_come_through_the_public_hooks():
     assert BUILTIN_PLUGINS == (
         "sesguard.rules",
         "sesguard.linter.sources.native",
-        "sesguard.linter.sources.cloudformation",
-        "sesguard.linter.sources.terraform_plan",
-        "sesguard.linter.sources.terraform_hcl",
+        "sesguard.linter.sources.deferred",
         "sesguard.linter.reporters",
     )
     manager = pluggy.PluginManager("sesguard")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sesguard.linter.model import Location
@@ -53,6 +52,8 @@ class Finding:
             ".".join(map(str, self.field)),
             "" if self.set_name else self.location.logical_path,
         )
+        import hashlib  # only reporters that fingerprint pay for it (about 5 ms of start-up)
+
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def sort_key(self):

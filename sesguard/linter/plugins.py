@@ -18,9 +18,7 @@ from sesguard.linter.rule import Rule
 BUILTIN_PLUGINS = (
     "sesguard.rules",
     "sesguard.linter.sources.native",
-    "sesguard.linter.sources.cloudformation",
-    "sesguard.linter.sources.terraform_plan",
-    "sesguard.linter.sources.terraform_hcl",
+    "sesguard.linter.sources.deferred",  # CloudFormation and Terraform, imported when a file needs them
     "sesguard.linter.reporters",
 )
 

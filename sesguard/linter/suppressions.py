@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 
 from sesguard.linter.findings import Finding, Suppression, pipeline_finding
 from sesguard.linter.model import UNKNOWN, Location
@@ -71,7 +70,11 @@ class Declaration:
 def today() -> str:
     """Today as YYYY-MM-DD; `SESGUARD_TODAY` fixes it (tests only)."""
     fixed = os.environ.get(TODAY_VARIABLE, "")
-    return fixed if _DATE.match(fixed) else date.today().isoformat()
+    if _DATE.match(fixed):
+        return fixed
+    from datetime import date  # only needed once a suppression has an expiry date to judge
+
+    return date.today().isoformat()
 
 
 # -- reading declarations ------------------------------------------------------------------------
@@ -179,14 +182,15 @@ def apply_suppressions(findings, declarations, rules, mandatory=(), known=None, 
     `mandatory` ids or prefixes no declaration covers, `known` every registered rule id (a
     declaration naming none of them is a typo: SG100), `on` the date to judge expiry (default today).
     """
-    on = on or today()
+    if on is None and any(declaration.expires for declaration in declarations):
+        on = today()
 
     def is_mandatory(rule_id: str) -> bool:
         return rule_id in NEVER_SUPPRESSED or any(rule_id.startswith(prefix) for prefix in mandatory)
 
     live, extra = [], []
     for declaration in declarations:
-        if declaration.expires and declaration.expires < on:  # ISO dates compare as text
+        if declaration.expires and declaration.expires < on:  # ISO dates compare as text; `on` is set then
             extra.append(
                 _about(
                     declaration,

@@ -22,7 +22,6 @@ from pathlib import PurePath
 
 import yaml
 
-from sesguard.linter.hookspecs import hookimpl
 from sesguard.linter.located_json import load_json
 from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
@@ -236,8 +235,3 @@ def _destination(raw, origin: DocumentOrigin) -> EventDestination:
         Target(kind, {CFN_TO_API.get(k, k): resolve(v) for k, v in raw[kind.block].items()}) for kind in blocks
     )
     return EventDestination(name=name, origin=origin, enabled=enabled, matching_event_types=types, targets=targets)
-
-
-@hookimpl
-def sesguard_sources():
-    return [CloudFormationSource()]

@@ -24,7 +24,6 @@ import re
 from pathlib import Path, PurePath
 
 from sesguard.linter.errors import LoadError
-from sesguard.linter.hookspecs import hookimpl
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_resources import (
     RESOURCE_TYPES,
@@ -337,8 +336,3 @@ def _string_literal(node, traversals=None):
         except ValueError:
             text.append(chunk)
     return "".join(text)
-
-
-@hookimpl
-def sesguard_sources():
-    return [TerraformHclSource()]

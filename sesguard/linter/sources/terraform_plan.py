@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from sesguard.linter.hookspecs import hookimpl
 from sesguard.linter.located_json import load_json
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_resources import (
@@ -152,8 +151,3 @@ def _set_name_references(configuration) -> dict:
 def _resource_part(reference: str) -> str:
     """`aws_sesv2_configuration_set.main.configuration_set_name` -> `aws_sesv2_configuration_set.main`."""
     return ".".join(_INSTANCE_KEY.sub("", reference).split(".")[:2])
-
-
-@hookimpl
-def sesguard_sources():
-    return [TerraformPlanSource()]
