@@ -18,7 +18,7 @@ import pytest
 
 from sesguard.linter import hookspecs
 from sesguard.linter.config import Settings
-from sesguard.linter.engine import check_files
+from sesguard.linter.engine import Report, check_files
 from sesguard.linter.errors import UsageError
 from sesguard.linter.plugins import BUILTIN_PLUGINS, load_plugins
 from sesguard.linter.reporters import ReportOptions, sarif
@@ -135,7 +135,8 @@ def test_builtins_are_all_registered():
     assert [source.kind for source in registry.sources] == ["cloudformation", "terraform", "terraform", "spec"]
     assert type(registry.sources[-1]) is NativeSpecSource
     assert sorted(registry.reporters) == ["github", "json", "sarif", "text"]
-    assert registry.reporters["sarif"] is sarif.render
+    empty = Report(rules=registry.rules)
+    assert registry.reporters["sarif"](empty, ReportOptions()) == sarif.render(empty, ReportOptions())
 
 
 def test_builtins_come_through_the_public_hooks():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from sesguard.linter.hookspecs import hookimpl
 
@@ -25,6 +26,14 @@ def finding_path(finding) -> str:
 
 @hookimpl
 def sesguard_reporters():
-    from sesguard.linter.reporters import github, json, sarif, text
+    return {name: _deferred(name) for name in ("text", "json", "github", "sarif")}
 
-    return {"text": text.render, "json": json.render, "github": github.render, "sarif": sarif.render}
+
+def _deferred(format_name: str):
+    """The reporter of `format_name`, its module imported only when a report is rendered in it."""
+
+    def render(report, options) -> str:
+        return import_module(f"sesguard.linter.reporters.{format_name}").render(report, options)
+
+    render.__qualname__ = render.__name__ = f"render_{format_name}"
+    return render
