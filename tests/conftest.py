@@ -65,6 +65,17 @@ def cli(monkeypatch, capsys):
     return run
 
 
+def write(directory: Path, name: str, content) -> Path:
+    """Write `content` (text or bytes) to `directory/name`, creating parent directories."""
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 def shared_or_skip(path: Path) -> Path:
     """`../shared` holds the SARIF schema and validator. Absent in a clone elsewhere: skip; in CI: fail."""
     if path.exists():

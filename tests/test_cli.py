@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from sesguard.linter.plugins import load_plugins
 
@@ -50,16 +51,6 @@ ConfigurationSets:
     DeliveryOptions: {TlsPolicy: OPTIONAL}
     ReputationOptions: {ReputationMetricsEnabled: true}
 """
-
-
-def write(directory: Path, name: str, content) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 # -- the examples ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 import pytest
-from conftest import run_sesguard
+from conftest import run_sesguard, write
 from live_support import live_env, moto, moto_module  # noqa: F401
 
 GOOD = """\
@@ -32,16 +32,6 @@ GOOD_LINE = "good.yaml:3:23: SES301 warning DeliveryOptions.TlsPolicy is OPTIONA
 TIME_LIMIT = 30  # seconds per run: generous on a slow CI machine; a hang or a quadratic path blows it
 MEMORY_LIMIT_MB = 1536  # peak RSS of one run (the 20 MB spec takes about 700 MB: PyYAML's node tree)
 DEPTH = 100_000
-
-
-def write(directory: Path, name: str, content) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def files(**contents) -> Callable[[Path], None]:

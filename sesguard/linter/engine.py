@@ -103,7 +103,8 @@ def run_rules(config_sets: Iterable, report: Report, settings) -> list[Finding]:
         except Exception as error:
             report.errors.append(f"rule {rule_class.id} cannot start: {error!r}")
             continue
-        active.append((rule, settings.rule_params(rule_class), settings.rules.get(rule_class.id, {}).get("level")))
+        level = settings.rule_level(rule_class)  # a configured level replaces the rule's own, escalations too
+        active.append((rule, settings.rule_params(rule_class), level if level != rule_class.level else None))
     for config_set in config_sets:
         for rule, params, level in active:
             try:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sesguard.linter.model import Location
 
-LEVELS = ("error", "warning", "note")
 LEVEL_RANK = {"note": 1, "warning": 2, "error": 3}
 
 
