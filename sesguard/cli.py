@@ -156,6 +156,9 @@ def _add_live_options(command) -> None:
     live.add_argument("--organization", action="store_true", help="every active account of the organization")
     live.add_argument("--deep", action="store_true", help="also look up each SNS topic, Firehose stream and IAM role")
     live.add_argument("--concurrency", type=_positive_int, metavar="N", help="parallel requests (default: 8)")
+    live.add_argument(
+        "--timeout", type=_positive_number, metavar="SECONDS", help="longest wait for one AWS answer (default: 30)"
+    )
 
 
 def _positive_int(value: str) -> int:
@@ -165,6 +168,16 @@ def _positive_int(value: str) -> int:
         number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _positive_number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
     return number
 
 
@@ -192,7 +205,7 @@ def _scan(args) -> int:
     settings, registry, config_report = _configure(args)
     if config_report is not None:
         return _finish(config_report, registry, settings, args)
-    state = _read_live(args, tuple(settings.table.get("regions", ())))
+    state = _read_live(args, settings)
     from sesguard.linter.sources.live import gap_finding
 
     report = check_sets(state.sets, registry, settings, [gap_finding(gap) for gap in state.gaps])
@@ -229,7 +242,7 @@ def _drift(args) -> int:
     else:
         from sesguard.linter.sources.live import gap_finding
 
-        state = _read_live(args, tuple(settings.table.get("regions", ())))
+        state = _read_live(args, settings)
         other_sets = state.sets
         report.findings += [gap_finding(gap) for gap in state.gaps]
         # Targets that --deep could not look up hide no set; everything else may.
@@ -294,8 +307,7 @@ def _snapshot(args) -> int:
             loc = finding.location
             _error(f"{loc.file}:{loc.line}:{loc.column}: {finding.rule_id} {finding.message}")
         return EXIT_ERROR
-    regions = tuple(settings.table.get("regions", ()))
-    state = _read_live(args, regions)
+    state = _read_live(args, settings)
     header = (
         "sesguard snapshot of live sesv2 state\n"
         f"accounts: {', '.join(state.accounts) or '-'}; regions: {', '.join(state.regions)}"
@@ -309,7 +321,7 @@ def _snapshot(args) -> int:
     return EXIT_ERROR if state.gaps else EXIT_OK
 
 
-def _read_live(args, configured_regions: tuple):
+def _read_live(args, settings):
     """Live state for the live options in `args`; what could not be read is summarized on stderr."""
     from sesguard.linter.aws import DEFAULT_CONCURRENCY, Scope
     from sesguard.linter.sources.live import gap_summary, read_live
@@ -324,9 +336,10 @@ def _read_live(args, configured_regions: tuple):
         organization=args.organization,
         deep=args.deep,
         concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+        timeout=args.timeout or settings.limits.timeout,
     )
     progress = _progress if sys.stderr.isatty() and not getattr(args, "quiet", False) else None
-    state = read_live(scope, configured_regions, progress)
+    state = read_live(scope, tuple(settings.table.get("regions", ())), progress)
     if progress:
         print(file=sys.stderr)
     for gap in state.gaps:

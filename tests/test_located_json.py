@@ -9,11 +9,14 @@ import time
 
 import pytest
 
-from sesguard.linter import located_json
+from sesguard.linter import limits, located_json
 from sesguard.linter.errors import LoadError
-from sesguard.linter.located_json import MAX_DEPTH, load_json
+from sesguard.linter.limits import Limits
+from sesguard.linter.located_json import load_json
 
 # Brackets, braces and escaped quotes inside strings must not confuse the walk.
+MAX_DEPTH = 100  # the default limit
+TOO_DEEP = "nesting deeper than 100 levels (raise [limits] max-depth to allow more)"
 SPEC = r"""{
   "Account": "123456789012",
   "ConfigurationSets": [
@@ -206,7 +209,7 @@ DEEP = 100_000
 def test_deep_nesting_is_a_load_error_not_a_crash(expression, expected):
     code, output = run_isolated(expression)
     assert code == 0, f"the interpreter died (return code {code}): {output}"
-    assert output == f"LoadError {expected} nesting deeper than {MAX_DEPTH} levels"
+    assert output == f"LoadError {expected} {TOO_DEEP}"
 
 
 def test_nesting_at_the_limit_is_accepted_and_one_more_is_not():
@@ -215,7 +218,7 @@ def test_nesting_at_the_limit_is_accepted_and_one_more_is_not():
         (data,) = data
     assert data == []
     error = load_error("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
-    assert (error.message, error.line, error.column) == (f"nesting deeper than {MAX_DEPTH} levels", 1, MAX_DEPTH + 1)
+    assert (error.message, error.line, error.column) == (TOO_DEEP, 1, MAX_DEPTH + 1)
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
@@ -223,3 +226,16 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
     document = load_json(text)
     assert document.data["Name"] == "[{" * 500
     assert document.locate(("Deep",)) == (1, text.index('"Deep"') + 1, 1)
+
+
+def test_a_configured_depth_limit_applies():
+    text = '{"a": [[{"b": [1]}]]}'  # five levels
+    with limits.applied(Limits(max_depth=4)):
+        error = load_error(text)
+    assert (error.message, error.line, error.column) == (
+        "nesting deeper than 4 levels (raise [limits] max-depth to allow more)",
+        1,
+        15,
+    )
+    with limits.applied(Limits(max_depth=5)):
+        assert load_json(text).data == {"a": [[{"b": [1]}]]}

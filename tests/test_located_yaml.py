@@ -15,13 +15,16 @@ import time
 import pytest
 import yaml
 
-from sesguard.linter import located_yaml
+from sesguard.linter import limits, located_yaml
 from sesguard.linter.errors import LoadError
-from sesguard.linter.located_yaml import MAX_DEPTH, SafeLocatedLoader, load_yaml, loader_class
+from sesguard.linter.limits import Limits
+from sesguard.linter.located_yaml import SafeLocatedLoader, load_yaml, loader_class
 
 PYTHON_LOADER = loader_class(yaml.SafeLoader)
 LOADERS = pytest.mark.parametrize("loader", [SafeLocatedLoader, PYTHON_LOADER], ids=["default", "pure-python"])
 
+MAX_DEPTH = 100  # the default limit
+TOO_DEEP = "nesting deeper than 100 levels (raise [limits] max-depth to allow more)"
 SPEC = """\
 # leading comment
 Account: "123456789012"
@@ -317,7 +320,10 @@ def test_alias_bomb_is_rejected_quickly_and_safely():
     started = time.monotonic()
     code, output = run_isolated(repr(BILLION_LAUGHS))
     assert code == 0, output
-    assert output == "LoadError 6:4 aliases expand to more than 1,000,000 values (an alias bomb?)"
+    message = (
+        "aliases expand to more than 1,000,000 values, an alias bomb? (raise [limits] max-alias-nodes to allow it)"  # noqa: E501
+    )
+    assert output == f"LoadError 6:4 {message}"
     assert time.monotonic() - started < 20
 
 
@@ -329,14 +335,15 @@ def test_aliases_that_expand_modestly_are_fine():
     assert data["sets"][1] == {"Name": "b", "DeliveryOptions": {"TlsPolicy": "REQUIRE"}}
 
 
-def test_expansion_limit_counts_what_aliases_add_not_the_document_size(monkeypatch):
+def test_expansion_limit_counts_what_aliases_add_not_the_document_size():
     """A large document that merely contains '&' and '*' characters is not an alias bomb."""
-    monkeypatch.setattr(located_yaml, "MAX_EXPANDED_NODES", 50)
     large = "# owned by R&D, see *runbook*\nitems:\n" + "".join(f"  - {{Name: set-{i}}}\n" for i in range(100))
-    assert len(load_yaml(large).data["items"]) == 100
     bomb = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
-    error = load_error(bomb)
-    assert (error.message, error.line, error.column) == ("aliases expand to more than 50 values (an alias bomb?)", 2, 4)
+    with limits.applied(Limits(max_alias_nodes=50)):
+        assert len(load_yaml(large).data["items"]) == 100
+        error = load_error(bomb)
+    message = "aliases expand to more than 50 values, an alias bomb? (raise [limits] max-alias-nodes to allow it)"
+    assert (error.message, error.line, error.column) == (message, 2, 4)
 
 
 # -- nesting ------------------------------------------------------------------------------------
@@ -378,7 +385,7 @@ DEEP = 100_000
 def test_deep_nesting_is_a_load_error_not_a_crash(expression, expected):
     code, output = run_isolated(expression)
     assert code == 0, f"the interpreter died (return code {code}): {output}"
-    assert output == f"LoadError {expected} nesting deeper than {MAX_DEPTH} levels"
+    assert output == f"LoadError {expected} {TOO_DEEP}"
 
 
 @pytest.mark.parametrize(
@@ -410,4 +417,13 @@ def test_nesting_at_the_limit_is_accepted(text):
 )
 def test_nesting_one_past_the_limit_is_rejected(text, position):
     error = load_error(text)
-    assert (error.message, error.line, error.column) == (f"nesting deeper than {MAX_DEPTH} levels", *position)
+    assert (error.message, error.line, error.column) == (TOO_DEEP, *position)
+
+
+@pytest.mark.parametrize("text", ["[[[[[[1]]]]]]", "- - - - - - a", "a:\n b:\n  c:\n   d:\n    e:\n     f: 1\n"])
+def test_a_configured_depth_limit_applies(text):
+    with limits.applied(Limits(max_depth=5)):
+        error = load_error(text)
+    assert error.message == "nesting deeper than 5 levels (raise [limits] max-depth to allow more)"
+    with limits.applied(Limits(max_depth=6)):
+        assert load_yaml(text).data

@@ -293,7 +293,7 @@ def test_deep_nesting_is_a_parse_error_not_a_crash(tmp_path):
     text = 'resource "aws_sesv2_configuration_set" "a" {\n  tags = ' + "[" * depth + "]" * depth + "\n}\n"
     report = lint(tmp_path, write(tmp_path, "main.tf", text))
     assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == [
-        ("SG001", 2, "invalid HCL: nesting deeper than 100 levels")
+        ("SG001", 2, "invalid HCL: nesting deeper than 100 levels (raise [limits] max-depth to allow more)")
     ]
 
 

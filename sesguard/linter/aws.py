@@ -40,6 +40,7 @@ class Scope:
     organization: bool = False
     deep: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
+    timeout: float = READ_TIMEOUT  # seconds one call may wait for an answer: a hung endpoint never hangs a scan
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ def client_config(session, scope: Scope) -> Config:
     attempts = session._session.get_config_variable("max_attempts") or DEFAULT_MAX_ATTEMPTS
     return Config(
         retries={"mode": "adaptive", "total_max_attempts": int(attempts)},
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
+        connect_timeout=min(CONNECT_TIMEOUT, scope.timeout),
+        read_timeout=scope.timeout,
         max_pool_connections=max(10, scope.concurrency),
         user_agent_extra="sesguard",
     )

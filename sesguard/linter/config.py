@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sesguard.linter.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, display_path
 from sesguard.linter.findings import pipeline_finding
+from sesguard.linter.limits import Limits
 from sesguard.linter.model import Location
 from sesguard.linter.origins import format_path
 from sesguard.linter.validation import schema_problems, validate_value
@@ -33,6 +34,7 @@ class Settings:
     mandatory: tuple[str, ...] = ()  # rule ids or prefixes no suppression can silence (SG001 never can)
     baseline: str | None = None  # baseline file, relative to the working directory
     rules: dict = field(default_factory=dict)  # rule id -> {"level": ..., parameter: value}
+    limits: Limits = Limits()
     path: str | None = None  # the config file in use
     table: dict = field(default_factory=dict)  # the raw validated table, for later stages
     text: str = ""  # the config file's text and the table's key prefix: to locate problems found later
@@ -102,6 +104,7 @@ def load_settings(config: str | None, cwd: Path):
         mandatory=tuple(table.get("mandatory", ())),
         baseline=_relative_to(path, table.get("baseline")),
         rules=table.get("rules", {}),
+        limits=Limits.from_table(table.get("limits", {})),
         path=shown,
         table=table,
         text=text,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 
 DEFAULT_INCLUDE = ("*.yaml", "*.yml", "*.json", "*.tf", "*.template")
@@ -76,7 +77,7 @@ def display_path(path: Path) -> str:
 def read_candidate(path: str):
     """The file's text, or None when it has no SES marker. Raises LoadError when it cannot be read."""
     try:
-        data = _read_regular_file(path)
+        data = _read_regular_file(path, limits.current().max_file_size)
     except FileNotFoundError:
         raise LoadError("no such file")
     except IsADirectoryError:
@@ -93,8 +94,8 @@ def read_candidate(path: str):
     return _decode(data, "utf-8-sig")
 
 
-def _read_regular_file(path: str) -> bytes:
-    """The bytes of `path`, refusing what is not a regular file before reading it.
+def _read_regular_file(path: str, max_size: int) -> bytes:
+    """The bytes of `path`, refusing what is not a regular file, or too large, before reading it.
 
     Opened without blocking and checked on the open descriptor: a FIFO with no writer would block
     the run forever, and a device (`/dev/zero`) would never end.
@@ -106,7 +107,26 @@ def _read_regular_file(path: str) -> bytes:
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
             raise LoadError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(mode), 'special file')})")
-        return file.read()
+        data = file.read(max_size + 1)  # bounded, even when the file grows while it is read
+        if len(data) > max_size:
+            if not _has_marker(file, data):  # a large unrelated file is skipped, as a small one is
+                return b""
+            raise LoadError(limits.too_large(max(os.fstat(fd).st_size, len(data)), max_size))
+        return data
+
+
+def _has_marker(file, head: bytes) -> bool:
+    """Whether a file holds an SES marker, reading on after `head` in bounded chunks."""
+    if head.startswith(_UTF16_BOMS):  # its markers are not visible in the bytes: assume one
+        return True
+    overlap = max(map(len, _BYTE_MARKERS)) - 1
+    chunk = head
+    while not any(marker in chunk for marker in _BYTE_MARKERS):
+        more = file.read(1 << 20)
+        if not more:
+            return False
+        chunk = chunk[-overlap:] + more
+    return True
 
 
 _FILE_KINDS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sesguard.linter import limits
 from sesguard.linter.discovery import discover, read_candidate
 from sesguard.linter.errors import LoadError
 from sesguard.linter.findings import Finding, pipeline_finding
@@ -53,20 +54,20 @@ def _read_sources(paths, registry, settings, report: Report, verbose=None):
     """(path, text, source, sets) for each file a source reads; skips, SG001 and SG002 go to `report`."""
     for candidate in discover(paths, settings.include, settings.exclude, settings.force_exclude):
         try:
-            text = read_candidate(candidate.path)
-            source = (
-                None if text is None else next((s for s in registry.sources if s.claims(candidate.path, text)), None)
-            )
-            if source is None:
-                report.files_skipped += 1
-                if verbose:
-                    verbose(f"skipped {candidate.path}: no SES configuration in a format sesguard reads")
-                continue
-            config_sets, findings = source.load(candidate.path, text)
+            with limits.applied(settings.limits):
+                text = read_candidate(candidate.path)
+                source = text and next((s for s in registry.sources if s.claims(candidate.path, text)), None)
+                if source:
+                    config_sets, findings = source.load(candidate.path, text)
         except LoadError as error:
             report.files_checked += 1
             location = Location(candidate.path, error.line, error.column, "")
             report.findings.append(pipeline_finding("SG001", error.message, location, "file"))
+            continue
+        if not source:
+            report.files_skipped += 1
+            if verbose:
+                verbose(f"skipped {candidate.path}: no SES configuration in a format sesguard reads")
             continue
         report.files_checked += 1
         if verbose:

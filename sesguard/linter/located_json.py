@@ -13,9 +13,9 @@ import json
 import re
 from json.decoder import scanstring
 
+from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 
-MAX_DEPTH = 100
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 # The closing quote is optional so an unterminated string ends the scan instead of being retried
@@ -115,16 +115,17 @@ def load_json(text: str) -> JsonDocument:
     and counts keys. Duplicates are looked for (slowly, exactly) only when the key count in the
     text does not match the parsed one, and deep nesting is located only when there is some.
     """
+    max_depth = limits.current().max_depth
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno)
     except RecursionError:  # the C decoder refuses ~1000 levels cleanly; find where
-        _check_depth(text)
-        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels")
+        _check_depth(text, max_depth)
+        raise LoadError(limits.too_deep(max_depth))
     depth, keys = nesting_and_members(data)
-    if depth > MAX_DEPTH:
-        _check_depth(text)
+    if depth > max_depth:
+        _check_depth(text, max_depth)
     if keys != _keys_in_text(text):
         try:
             json.loads(text, object_pairs_hook=_reject_duplicates)
@@ -165,12 +166,12 @@ def _keys_in_text(text: str) -> int:
     return len(_KEY_END.findall(text))
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, max_depth: int) -> None:
     """Refuse nesting our own traversals (schema validation, model building) could not handle."""
     depth = 0
     for char in re.sub(r"[^\[\]{}]+", "", _STRING.sub("", text)):
         depth = depth + 1 if char in "[{" else depth - 1
-        if depth > MAX_DEPTH:
+        if depth > max_depth:
             break
     else:
         return
@@ -179,9 +180,9 @@ def _check_depth(text: str) -> None:
         char = match.group()
         if char in "[{":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > max_depth:
                 line, column = JsonDocument(text, None)._line_column(match.start())
-                raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+                raise LoadError(limits.too_deep(max_depth), line, column)
         elif char in "]}":
             depth -= 1
 

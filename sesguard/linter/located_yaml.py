@@ -14,6 +14,7 @@ import threading
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 from sesguard.linter.located_json import nesting_and_members
 
@@ -22,9 +23,6 @@ try:
     from yaml.cyaml import CParser as _C_PARSER
 except ImportError:  # PyYAML built without libyaml
     _C_PARSER = ()
-
-MAX_DEPTH = 100
-MAX_EXPANDED_NODES = 1_000_000
 
 
 def loader_class(base):
@@ -89,20 +87,21 @@ class YamlDocument:
 def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     """Parse one YAML document; raise LoadError with a position for anything unusable."""
     loader_instance = None
+    in_force = limits.current()
     try:
         loader_instance = loader(text)  # the pure-Python reader checks every character here already
-        root = _compose_safely(loader_instance, text)
+        root = _compose_safely(loader_instance, text, in_force.max_depth)
         if root is None:
             return YamlDocument(None, None)
         if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
-            _check_expansion(root)
+            _check_expansion(root, in_force.max_alias_nodes)
         try:
             data = loader_instance.construct_document(root)
         except RecursionError:  # a document that fooled the depth estimate: say where it is too deep
-            _check_node_depth(root)
+            _check_node_depth(root, in_force.max_depth)
             raise
-        if nesting_and_members(data)[0] > MAX_DEPTH:  # cheaper than walking the nodes every time
-            _check_node_depth(root)
+        if nesting_and_members(data)[0] > in_force.max_depth:  # cheaper than walking the nodes every time
+            _check_node_depth(root, in_force.max_depth)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -136,16 +135,15 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
 _STACK_PER_LEVEL = 1024
 _MAX_THREAD_STACK = 512 * 1024 * 1024
 _QUOTED_OR_COMMENT = re.compile(r""""[^"\\]*(?:\\.[^"\\]*)*"|'[^']*(?:''[^']*)*'|(?:^|(?<=\s))#[^\n]*""", re.M)
-_DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH}}}", re.M)
 
 
-def _compose_safely(loader_instance, text: str):
-    """The document's node tree, never crashing on deep nesting, and never deeper than MAX_DEPTH."""
+def _compose_safely(loader_instance, text: str, max_depth: int):
+    """The document's node tree, never crashing on deep nesting, and never deeper than `max_depth`."""
     bound = _depth_bound(text)
-    if bound <= MAX_DEPTH:
+    if bound <= max_depth:
         return loader_instance.get_single_node()
-    if bound * _STACK_PER_LEVEL > _MAX_THREAD_STACK or _looks_deep(text):
-        _check_depth(text)  # raises at the first node deeper than MAX_DEPTH
+    if bound * _STACK_PER_LEVEL > _MAX_THREAD_STACK or _looks_deep(text, max_depth):
+        _check_depth(text, max_depth)  # raises at the first node deeper than max_depth
     return _on_big_stack(loader_instance.get_single_node, max(bound * _STACK_PER_LEVEL, 16 * 1024 * 1024))
 
 
@@ -155,8 +153,8 @@ def _depth_bound(text: str) -> int:
     return text.count("[") + text.count("{") + 2 * longest_line + 2
 
 
-def _looks_deep(text: str) -> bool:
-    if _DEEP_INDENT.search(text):
+def _looks_deep(text: str, max_depth: int) -> bool:
+    if re.search(rf"^[ \t?:-]{{{max_depth}}}", text, re.M):
         return True
     depth = deepest = 0
     for char in re.sub(r"[^\[\]{}]+", "", _QUOTED_OR_COMMENT.sub("", text)):
@@ -165,7 +163,7 @@ def _looks_deep(text: str) -> bool:
             deepest = max(deepest, depth)
         elif depth:  # never below zero: a stray closer in a plain scalar cannot hide depth
             depth -= 1
-    return deepest > MAX_DEPTH
+    return deepest > max_depth
 
 
 def _on_big_stack(function, stack_size: int):
@@ -189,8 +187,8 @@ def _on_big_stack(function, stack_size: int):
     return outcome.get("value")
 
 
-def _check_node_depth(root) -> None:
-    """Refuse node trees deeper than MAX_DEPTH (one pass over distinct nodes, no recursion)."""
+def _check_node_depth(root, max_depth: int) -> None:
+    """Refuse node trees deeper than `max_depth` (one pass over distinct nodes, no recursion)."""
     level, depth, seen = [root], 0, set()
     while level:
         containers = [n for n in level if isinstance(n, (MappingNode, SequenceNode)) and id(n) not in seen]
@@ -198,34 +196,34 @@ def _check_node_depth(root) -> None:
             return
         seen.update(map(id, containers))
         depth += 1
-        if depth > MAX_DEPTH:
+        if depth > max_depth:
             mark = min((node.start_mark for node in containers), key=lambda m: m.index)
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            raise LoadError(limits.too_deep(max_depth), mark.line + 1, mark.column + 1)
         level = [child for node in containers for child in _children(node)]
 
 
-def _check_depth(text: str, loader=_BASE_LOADER) -> None:
+def _check_depth(text: str, max_depth: int, loader=_BASE_LOADER) -> None:
     """Exact nesting check on the parser's events, which libyaml produces without recursion."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > max_depth:
                     mark = event.start_mark
-                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+                    raise LoadError(limits.too_deep(max_depth), mark.line + 1, mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as error:
         # Newer libyaml stops at its own limit (1,000 levels) while scanning ahead, before our count
-        # reaches MAX_DEPTH; PyYAML's own parser has no such limit and finds the first level too deep.
+        # reaches max_depth; PyYAML's own parser has no such limit and finds the first level too deep.
         if "nesting depth" in str(error.problem) and loader is not yaml.SafeLoader:
-            _check_depth(text, yaml.SafeLoader)
+            _check_depth(text, max_depth, yaml.SafeLoader)
         raise
 
 
-def _check_expansion(root) -> None:
-    """Refuse documents whose aliases expand beyond MAX_EXPANDED_NODES (the 'billion laughs')."""
+def _check_expansion(root, max_alias_nodes: int) -> None:
+    """Refuse documents whose aliases add more than `max_alias_nodes` values (the 'billion laughs')."""
     sizes = {}
     stack = [(root, False)]
     while stack:
@@ -239,10 +237,10 @@ def _check_expansion(root) -> None:
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
         size = 1 + sum(sizes.get(id(child), 0) for child in children)
-        if size > MAX_EXPANDED_NODES + len(sizes):  # only what aliases add counts, not a large document
+        if size > max_alias_nodes + len(sizes):  # only what aliases add counts, not a large document
             mark = node.start_mark
             raise LoadError(
-                f"aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+                limits.too_many_aliases(max_alias_nodes),
                 mark.line + 1,
                 mark.column + 1,
             )

@@ -23,6 +23,7 @@ import os
 import re
 from pathlib import Path, PurePath
 
+from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_resources import (
@@ -33,7 +34,6 @@ from sesguard.linter.sources.terraform_resources import (
     build_model,
 )
 
-MAX_DEPTH = 100
 _SES_RESOURCE = re.compile(r'^\s*resource\s+"?aws_ses(v2)?_', re.M)
 _SET_ATTRIBUTES = {type_: (attribute, "id") for type_, attribute in SET_NAME_ATTRIBUTE.items()}
 
@@ -134,25 +134,23 @@ def _origin_factory(kind, path, document, address, base):
 _NOT_STRUCTURE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*|//[^\n]*|/\*.*?\*/', re.S)
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, max_depth: int) -> None:
     """Refuse deep nesting before Lark spends seconds on it (its parser is iterative: no crash)."""
     depth = 0
     for match in re.finditer(_NOT_STRUCTURE.pattern + r"|[\[\]{}()]", text, re.S):
         char = match.group()
         if char in "[{(":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > max_depth:
                 before = text[: match.start()]
                 line = before.count("\n") + 1
-                raise LoadError(
-                    f"invalid HCL: nesting deeper than {MAX_DEPTH} levels", line, len(before) - before.rfind("\n")
-                )
+                raise LoadError(f"invalid HCL: {limits.too_deep(max_depth)}", line, len(before) - before.rfind("\n"))
         elif char in "]})":
             depth = max(depth - 1, 0)
 
 
 def _parse(text: str):
-    _check_depth(text)
+    _check_depth(text, limits.current().max_depth)
     try:
         import hcl2  # python-hcl2: heavy (Lark), needed only for .tf files
         from lark.exceptions import UnexpectedInput
@@ -170,7 +168,7 @@ def _parse(text: str):
         found = f" near {str(token)!r}" if token is not None and str(token).strip() else ""
         raise LoadError(f"invalid HCL: unexpected input{found}", max(line, 1), max(column, 1))
     except RecursionError:
-        raise LoadError(f"invalid HCL: nesting deeper than {MAX_DEPTH} levels")
+        raise LoadError(f"invalid HCL: {limits.too_deep(limits.current().max_depth)}")
     except Exception as error:  # the parser's own failures are still this file's parse error
         raise LoadError(f"invalid HCL: {error}")
 
@@ -230,8 +228,8 @@ def _block_header(block):
 
 def _read_body(body, path, document, depth):
     """(values, references) of a block body: attributes and nested blocks (lists of objects)."""
-    if depth > MAX_DEPTH:
-        raise LoadError(f"invalid HCL: nesting deeper than {MAX_DEPTH} levels", *_position(body))
+    if depth > limits.current().max_depth:
+        raise LoadError(f"invalid HCL: {limits.too_deep(limits.current().max_depth)}", *_position(body))
     values, references = {}, {}
     for child in body.children:
         if _is_tree(child, "attribute"):
@@ -260,13 +258,14 @@ def _read_body(body, path, document, depth):
 
 def _evaluate(node, path, document, traversals, depth):
     """A literal value, or UNKNOWN; references seen on the way are appended to `traversals`."""
-    if depth > MAX_DEPTH:
-        raise LoadError(f"invalid HCL: nesting deeper than {MAX_DEPTH} levels", *_position(node))
+    if depth > limits.current().max_depth:
+        raise LoadError(f"invalid HCL: {limits.too_deep(limits.current().max_depth)}", *_position(node))
     if not _is_tree(node):
         return UNKNOWN
     if node.data == "expr_term":  # a term, or `( expression )`
         inner = [child for child in node.children if _is_tree(child) and child.data != "new_line_or_comment"]
-        return _evaluate(inner[0], path, document, traversals, depth + 1) if len(inner) == 1 else UNKNOWN
+        # Not a level of nesting: only blocks, objects and tuples count, as brackets do in the text.
+        return _evaluate(inner[0], path, document, traversals, depth) if len(inner) == 1 else UNKNOWN
     kind = node.data
     if kind == "string":
         return _string_literal(node, traversals)
