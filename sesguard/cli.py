@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from sesguard import __version__
@@ -24,6 +26,9 @@ def main(argv=None) -> int:
     # (super-linear load times, SPEC §9), and the few cycles we make die with the run.
     collecting = gc.isenabled()
     gc.disable()
+    # A stopped CI job or pre-commit sends SIGTERM: end as on Ctrl-C, so no temporary file is left behind.
+    terminating = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if terminating else None
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -42,6 +47,12 @@ def main(argv=None) -> int:
     finally:
         if collecting:  # callers in the same process (tests, tools) get their collector back
             gc.enable()
+        if terminating:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class _ArgumentParser(argparse.ArgumentParser):

@@ -5,7 +5,9 @@ holds GOOD (one known SES301 finding) and asserts: the exit code (2 for an input
 read or parsed, 0/1 where the input is valid), the hostile file's SG001/SG002 line with its
 position, no traceback, a wall-time and peak-memory bound, and that the good file's finding is
 still reported. Then: output byte-identical across PYTHONHASHSEED values, and no credentials in
-any output of a live scan (moto over HTTP, fake keys, with and without injected faults).
+any output of a live scan (moto over HTTP, fake keys, with and without injected faults); and a
+run killed while writing `--output` leaves the old report whole. Injected live faults are
+enumerated in tests/test_live_faults.py; configured limits in tests/test_limits.py.
 """
 
 from __future__ import annotations
@@ -87,6 +89,17 @@ def _large_spec(directory: Path) -> None:
     tag = "      - {Key: team-with-a-longish-name, Value: some-value-of-moderate-length}\n"
     head = "ConfigurationSets:\n  - Name: big\n    DeliveryOptions: {TlsPolicy: OPTIONAL}\n    Tags:\n"
     write(directory, "big_spec.yaml", head + tag * (20_000_000 // len(tag)))
+
+
+def _over_the_size_limit(marker: bool) -> Callable[[Path], None]:
+    # Just over the default max-file-size (64 MiB): refused before parsing, or skipped when unrelated.
+    def build(directory: Path) -> None:
+        with open(directory / "huge.json", "wb") as huge:
+            huge.write(b'{"ConfigurationSets": [], "padding": "' if marker else b'{"rows": "')
+            huge.write(b"x" * (64 * 1024 * 1024))
+            huge.write(b'"}')
+
+    return build
 
 
 ALIAS_BOMB = "ConfigurationSets: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -212,6 +225,16 @@ ROWS = [
         1,
         ("big_spec.yaml:3:23: SES301 warning DeliveryOptions.TlsPolicy is OPTIONAL; set it to REQUIRE [big]",),
     ),
+    Row(
+        "file-over-the-size-limit",
+        _over_the_size_limit(marker=True),
+        2,
+        (
+            "huge.json:1:1: SG001 error file is 67,108,904 bytes, more than 67,108,864 "
+            "(raise [limits] max-file-size to read it)",
+        ),
+    ),
+    Row("unrelated-file-over-the-size-limit", _over_the_size_limit(marker=False), 1, (), skipped=1),
     Row("top-level-list-json", files(list__json='[{"ConfigurationSets": []}]'), 2, ("list.json:1:1: SG002 error …",)),
     Row(
         "top-level-scalar-yaml",
@@ -444,3 +467,60 @@ def test_no_credentials_in_any_output_of_a_live_scan(moto, live_env, tmp_path): 
     for output in outputs:
         for name, secret in SECRETS.items():
             assert secret not in output, f"{name} printed:\n{output}"
+
+
+# -- an interrupted run never leaves a half-written --output (SPEC §10) ----------------------------
+
+# Runs the CLI with fsync of the temporary report held open until the test kills the process: the
+# report is fully written to the temporary file but not yet renamed over the old one.
+_PAUSED_BEFORE_RENAME = """\
+import os, sys, time
+from sesguard.linter import output
+
+def paused(descriptor):
+    open(sys.argv[1], "w").close()  # tell the test the temporary file is written
+    time.sleep(60)
+
+output.os = type("os", (), {**vars(os), "fsync": staticmethod(paused)})
+from sesguard.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_a_run_killed_while_writing_output_leaves_the_old_report_whole(tmp_path, signal_name):
+    import signal
+    import subprocess
+
+    write(tmp_path, "good.yaml", GOOD)
+    report = tmp_path / "report.sarif"
+    previous = run_sesguard("check", "good.yaml", "--format", "sarif", "-o", report, cwd=tmp_path)
+    assert previous.code == 1, previous.stderr
+    old = report.read_bytes()
+    write(tmp_path, "good.yaml", GOOD.replace("weak", "renamed"))  # the next report would differ
+    written = tmp_path / "written"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _PAUSED_BEFORE_RENAME, written, "check", "good.yaml", "--format", "sarif", "-o", report],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not written.exists():
+            assert child.poll() is None and time.monotonic() < deadline, child.stderr.read()
+            time.sleep(0.02)
+        [temporary] = tmp_path.glob(".report.sarif.*.tmp")
+        assert b"renamed" in temporary.read_bytes()  # the new report was on its way
+        child.send_signal(getattr(signal, signal_name))
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+    assert report.read_bytes() == old  # never half a file: the old report, whole
+    leftovers = list(tmp_path.glob(".report.sarif.*.tmp"))
+    if signal_name == "SIGKILL":  # nothing can clean up after SIGKILL; the stray is a hidden .tmp
+        assert len(leftovers) == 1
+    else:
+        assert leftovers == []
+        assert (child.returncode, child.stderr.read()) == (2, "sesguard: error: interrupted\n")
