@@ -6,12 +6,16 @@
 Every measurement is a fresh process (what a user or pre-commit pays), timed from outside, and
 the median over repetitions. Peak memory is the child's max RSS. Inputs are generated into a
 temporary directory. Ratios compare sesguard with the cheapest thing that could be done instead:
-importing the parser, or merely parsing the file. Only the standard library and the project.
+importing the parser, or merely parsing the file. Only the standard library and the project,
+except two optional rows: cfn-lint's time when it is installed, and the API calls of a live scan
+counted against moto's server on loopback when the test extra (moto) is installed.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -22,9 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
+
 # Runs in the child: do `code`, then report wall time of the whole process is measured outside,
 # peak memory from inside (ru_maxrss is the child's own high-water mark).
-_PEAK = "import resource, sys; sys.stderr.write('\\nPEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+_PEAK = (
+    "import resource, sys; sys.stderr.write('\\nPEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
 _SESGUARD = "import sys; from sesguard.cli import main; code = main(sys.argv[1:]); {peak}; sys.exit(code)"
 
 
@@ -51,8 +59,16 @@ def configuration_set(index: int) -> dict:
                 "Name": "archive",
                 "Enabled": True,
                 "MatchingEventTypes": [
-                    "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK",
-                    "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION",
+                    "SEND",
+                    "REJECT",
+                    "BOUNCE",
+                    "COMPLAINT",
+                    "DELIVERY",
+                    "OPEN",
+                    "CLICK",
+                    "RENDERING_FAILURE",
+                    "DELIVERY_DELAY",
+                    "SUBSCRIPTION",
                 ],
                 "KinesisFirehoseDestination": {
                     "IamRoleArn": f"arn:aws:iam::{account}:role/ses-firehose-{index}",
@@ -65,7 +81,11 @@ def configuration_set(index: int) -> dict:
                 "MatchingEventTypes": ["SEND", "DELIVERY", "OPEN", "CLICK"],
                 "CloudWatchDestination": {
                     "DimensionConfigurations": [
-                        {"DimensionName": "campaign", "DimensionValueSource": "MESSAGE_TAG", "DefaultDimensionValue": "none"}
+                        {
+                            "DimensionName": "campaign",
+                            "DimensionValueSource": "MESSAGE_TAG",
+                            "DefaultDimensionValue": "none",
+                        }
                     ]
                 },
             },
@@ -86,7 +106,11 @@ def configuration_set(index: int) -> dict:
 
 
 def write_specs(directory: Path, sets: int) -> dict:
-    document = {"Account": "123456789012", "Region": "eu-west-1", "ConfigurationSets": [configuration_set(i) for i in range(sets)]}
+    document = {
+        "Account": "123456789012",
+        "Region": "eu-west-1",
+        "ConfigurationSets": [configuration_set(i) for i in range(sets)],
+    }
     yaml_path, json_path = directory / f"spec-{sets}.yaml", directory / f"spec-{sets}.json"
     json_path.write_text(json.dumps(document, indent=1))
     yaml_path.write_text(_to_yaml(document))
@@ -104,7 +128,9 @@ def _to_yaml(document: dict) -> str:
             if key == "EventDestinations":
                 lines.append(f"{prefix}EventDestinations:")
                 for destination in value:
-                    lines.append("      - " + "\n        ".join(f"{k}: {json.dumps(v)}" for k, v in destination.items()))
+                    lines.append(
+                        "      - " + "\n        ".join(f"{k}: {json.dumps(v)}" for k, v in destination.items())
+                    )
             else:
                 lines.append(f"{prefix}{key}: {json.dumps(value)}")
     return "\n".join(lines) + "\n"
@@ -118,7 +144,9 @@ def measure(command: list, repetitions: int, env=None) -> tuple:
         completed = subprocess.run(command, capture_output=True, text=True, env=env)
         times.append(time.perf_counter() - start)
         if completed.returncode not in (0, 1):
-            raise SystemExit(f"benchmark command failed ({completed.returncode}): {command}\n{completed.stderr[-2000:]}")
+            raise SystemExit(
+                f"benchmark command failed ({completed.returncode}): {command}\n{completed.stderr[-2000:]}"
+            )
         for line in completed.stderr.splitlines():
             if line.startswith("PEAK_KB="):
                 peak = int(line.split("=")[1]) / 1024
@@ -150,6 +178,77 @@ def boto3_imported_on_the_local_path(spec: Path) -> bool:
     return completed.stdout.strip().splitlines()[-1] != "[]"
 
 
+def live_call_counts(sets_per_region: int) -> list:
+    """Rows of API call counts for `scan` and `scan --deep` against moto's server on loopback.
+
+    Needs the test extra (moto); the server and its request log are the test suite's own
+    (tests/moto_server.py). Sets are seeded straight into moto's backend; only the scan is counted.
+    """
+    try:
+        sys.path.insert(0, str(REPO / "tests"))
+        import moto_server  # the test suite's moto on 127.0.0.1, with a request log
+        from moto.sesv2.models import sesv2_backends
+    except ImportError:
+        return []
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log in the table
+    regions = ("us-east-1", "eu-west-1")
+    account = "123456789012"  # moto's default account
+    server = moto_server.start()
+    try:
+        targets = set()
+        for region in regions:
+            backend = sesv2_backends[account][region]
+            for index in range(sets_per_region):
+                name = f"set-{index:04d}"
+                backend.create_configuration_set(name, None, {"TlsPolicy": "REQUIRE"}, None, None, None, None, None)
+                topic = f"arn:aws:sns:{region}:{account}:bounces"
+                stream = f"arn:aws:firehose:{region}:{account}:deliverystream/archive-{index // 10}"
+                role = f"arn:aws:iam::{account}:role/ses-firehose"
+                targets.update((topic, stream, role))
+                backend.create_configuration_set_event_destination(
+                    name,
+                    "bounces",
+                    {"Enabled": True, "MatchingEventTypes": ["BOUNCE"], "SnsDestination": {"TopicArn": topic}},
+                )
+                backend.create_configuration_set_event_destination(
+                    name,
+                    "archive",
+                    {"Enabled": True, "MatchingEventTypes": ["SEND"],
+                     "KinesisFirehoseDestination": {"IamRoleArn": role, "DeliveryStreamArn": stream}},
+                )  # fmt: skip
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+        scan = ["scan", "--quiet", "--endpoint-url", server.url, *(a for r in regions for a in ("--region", r))]
+        sets = sets_per_region * len(regions)
+        pages = len(regions) * -(-sets_per_region // 100)  # moto answers 100 sets per page
+        requests = server.injector.requests
+        rows = []
+        for deep in (False, True):
+            requests.clear()
+            measure(sesguard(*scan, *(["--deep"] if deep else [])), 1, env)
+            sesv2 = [r for r in requests if r["service"] == "ses"]
+            lookups = [r for r in requests if r["operation"] in _TARGET_LOOKUPS]
+            if not deep:
+                rows.append((f"live scan of {sets:,} sets in 2 regions: sesv2 calls vs {pages} pages + 2 per set",
+                             len(sesv2), pages + 2 * sets))  # fmt: skip
+            else:
+                rows.append((f"live scan --deep: target lookups vs {len(targets)} distinct targets",
+                             len(lookups), len(targets)))  # fmt: skip
+        return rows
+    finally:
+        server.stop()
+
+
+_COMPARISONS = {"<=": float.__le__, ">=": float.__ge__, "==": float.__eq__}
+_TARGET_LOOKUPS = ("GetTopicAttributes", "DescribeDeliveryStream", "GetRole", "DescribeEventBus", "GetApp")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes, one repetition, no budgets checked")
@@ -160,18 +259,18 @@ def main() -> int:
     rows = []
     budgets_met = True
 
-    def row(name, value, base, budget=None, lower_is_better=True):
+    def row(name, value, base, budget=None, compare="<="):
         nonlocal budgets_met
         ratio = value / base if base else float("inf")
-        ok = "" if budget is None else ("yes" if (ratio <= budget if lower_is_better else ratio >= budget) else "NO")
+        ok = "" if budget is None else ("yes" if _COMPARISONS[compare](ratio, budget) else "NO")
         if ok == "NO":
             budgets_met = False
-        rows.append((name, value, base, ratio, "" if budget is None else f"{'<=' if lower_is_better else '>='} {budget}", ok))
+        rows.append((name, value, base, ratio, "" if budget is None else f"{compare} {budget}", ok))
 
     with tempfile.TemporaryDirectory(prefix="sesguard-bench-") as tmp:
         directory = Path(tmp)
         small = directory / "small.yaml"
-        shutil.copy(Path(__file__).resolve().parent.parent / "examples" / "clean.yaml", small)
+        shutil.copy(REPO / "examples" / "clean.yaml", small)
 
         base, _ = measure(python("import yaml, json"), repetitions)
         cold, _ = measure(sesguard("check", "--quiet", str(small)), repetitions)
@@ -181,7 +280,7 @@ def main() -> int:
         template.write_text(_CLOUDFORMATION)
         if shutil.which("cfn-lint"):
             cfn_lint, _ = measure(["cfn-lint", str(template)], min(repetitions, 7))
-            row("cfn-lint on the equivalent template (s) vs cold `sesguard check`", cfn_lint, cold, 10, lower_is_better=False)
+            row("cfn-lint on the equivalent template (s) vs cold `sesguard check`", cfn_lint, cold, 10, ">=")
 
         timings = {}
         for sets in sizes:
@@ -192,7 +291,12 @@ def main() -> int:
                 timings[(kind, sets)] = check_time
                 size = path.stat().st_size / 1e6
                 budget = 2 if kind == "yaml" else 10
-                row(f"{kind.upper()} {sets:,} sets ({size:.1f} MB): check vs parse alone (s)", check_time, parse_time, budget)
+                row(
+                    f"{kind.upper()} {sets:,} sets ({size:.1f} MB): check vs parse alone (s)",
+                    check_time,
+                    parse_time,
+                    budget,
+                )
                 row(f"{kind.upper()} {sets:,} sets: peak memory vs parse alone (MiB)", check_peak, parse_peak, 3)
         small_size, large_size = sizes
         for kind in ("yaml", "json"):
@@ -203,13 +307,19 @@ def main() -> int:
                 None if args.quick else 12,
             )
         boto3 = boto3_imported_on_the_local_path(small)
+        # Last: moto in this process would raise the peak memory its children inherit (ru_maxrss).
+        for name, calls, expected in live_call_counts(10 if args.quick else 500):
+            row(name, calls, expected, 1, "==")  # exact in every mode: counts do not depend on size
 
-    print(f"sesguard benchmark on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-          f"{' (quick mode: sizes too small for budgets)' if args.quick else ''}\n")
+    print(
+        f"sesguard benchmark on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{' (quick mode: sizes too small for budgets)' if args.quick else ''}\n"
+    )
     print("| measurement | sesguard | baseline | ratio | budget | met |")
     print("|---|---:|---:|---:|---|---|")
     for name, value, base, ratio, budget, ok in rows:
-        print(f"| {name} | {value:.3f} | {base:.3f} | {ratio:.2f} | {budget} | {ok if not args.quick else ''} |")
+        shown = [f"{number:,}" if isinstance(number, int) else f"{number:.3f}" for number in (value, base)]
+        print(f"| {name} | {shown[0]} | {shown[1]} | {ratio:.2f} | {budget} | {ok if not args.quick else ''} |")
     print(f"\nboto3/botocore/hcl2 imported by a local check: {'YES (budget broken)' if boto3 else 'no'}")
     if boto3:
         budgets_met = False
@@ -246,7 +356,8 @@ Resources:
       EventDestination:
         Name: archive
         Enabled: true
-        MatchingEventTypes: [send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription]
+        MatchingEventTypes:
+          [send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription]
         KinesisFirehoseDestination:
           IAMRoleARN: "arn:aws:iam::123456789012:role/ses-firehose"
           DeliveryStreamARN: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-archive"
