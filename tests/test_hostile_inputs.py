@@ -429,6 +429,21 @@ def test_output_of_the_examples_is_byte_identical_across_hash_seeds(output_forma
     assert runs[0].stderr == runs[1].stderr == ""
 
 
+def test_output_of_a_live_scan_is_byte_identical_across_hash_seeds(moto, live_env):  # noqa: F811
+    """Sets are read in parallel and answered in any order: the report must not show it."""
+    from live_support import seed_problems
+
+    seed_problems(moto)
+    base = ("scan", "--endpoint-url", moto.url, "--region", "us-east-1", "--region", "eu-west-1", "--deep")
+    for output_format in ("sarif", "text"):
+        runs = [
+            run_sesguard(*base, "--format", output_format, env={**live_env, "PYTHONHASHSEED": seed})
+            for seed in ("1", "4242", "random")
+        ]
+        assert runs[0].code == 1 and runs[0].stdout, runs[0].stderr
+        assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+
+
 # -- no credentials in any output of a live scan (SPEC §10) ---------------------------------------
 
 SECRETS = {
