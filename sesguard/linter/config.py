@@ -14,11 +14,6 @@ from sesguard.linter.model import Location
 from sesguard.linter.origins import format_path
 from sesguard.linter.validation import schema_problems, validate_value
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 
 @dataclass
 class Settings:
@@ -72,6 +67,10 @@ def load_settings(config: str | None, cwd: Path):
     if path is None:
         return Settings(), []
     shown = display_path(path)
+    if sys.version_info >= (3, 11):  # imported only when there is a config file: most runs have none
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
     try:
         text = path.read_text(encoding="utf-8")
         table = tomllib.loads(text)
