@@ -7,12 +7,15 @@ proves the scanner calls nothing else.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 
 import boto3
 import botocore.exceptions
+import botocore.parsers
 from botocore.config import Config
 
 from sesguard.linter.arns import parse_arn
@@ -25,6 +28,21 @@ ROLE_SESSION_NAME = "sesguard"
 
 # Error codes that mean "this region is not enabled for the account" (opt-in regions).
 _REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
+_CREDENTIALS_EXPIRED = {"ExpiredToken", "ExpiredTokenException"}
+
+
+class MalformedResponseError(botocore.exceptions.BotoCoreError):
+    """A success (2xx) answer whose body is not what the protocol promises (HTML from a proxy, cut-off JSON).
+
+    botocore would parse a non-JSON body as `{"message": body}`, i.e. an answer without any data:
+    an empty list of sets, a set without destinations. That would be a silent pass, so it is a Gap.
+    """
+
+    fmt = "malformed response to {operation} (HTTP {status}: {detail})"
+
+
+# Everything a call can raise because of AWS or the network (not because of a bug here).
+AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError)
 
 
 @dataclass(frozen=True)
@@ -74,10 +92,41 @@ class Clients:
         key = (account.account_id, region, service)
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = account.session.client(
-                    service, region_name=region, endpoint_url=self.scope.endpoint_url, config=self.config
-                )
+                self._cache[key] = make_client(account.session, service, region, self.scope, self.config)
             return self._cache[key]
+
+
+def make_client(session, service: str, region: str, scope: Scope, config: Config):
+    """A client whose success answers are checked for a well-formed body before botocore parses them."""
+    client = session.client(service, region_name=region, endpoint_url=scope.endpoint_url, config=config)
+    client.meta.events.register("before-parse", _check_body)
+    return client
+
+
+def _check_body(operation_model, response_dict, **_):
+    """Raise MalformedResponseError for a 2xx body that is not a JSON object (JSON protocols) or not the
+    operation's XML answer (query protocols); error answers and streamed bodies are left to botocore."""
+    if not 200 <= response_dict["status_code"] < 300 or operation_model.has_streaming_output:
+        return
+    output = operation_model.output_shape
+    if output is None or all("location" in member.serialization for member in output.members.values()):
+        return  # nothing is expected in the body (only headers or the status code)
+    body, name = response_dict["body"], operation_model.name
+    protocol = operation_model.service_model.resolved_protocol
+    if protocol in ("json", "rest-json"):
+        try:
+            if isinstance(json.loads(body), dict):
+                return
+            detail = "JSON, but not an object"
+        except ValueError:  # also UnicodeDecodeError
+            detail = "truncated JSON" if body.lstrip()[:1] in (b"{", b"[") else "not JSON"
+    elif protocol in ("query", "ec2"):
+        if re.match(rb"\s*(<\?xml[^>]*\?>\s*)?<" + name.encode() + rb"Response[\s>]", body):
+            return
+        detail = f"not a {name}Response XML document"
+    else:
+        return
+    raise MalformedResponseError(operation=name, status=response_dict["status_code"], detail=detail)
 
 
 def base_session(scope: Scope):
@@ -119,7 +168,7 @@ def resolve_regions(session, scope: Scope, configured: tuple = ()) -> tuple:
 def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
     """(accounts, gaps): the caller's own account, or each account the role is assumed in."""
     region = regions[0]
-    sts = session.client("sts", region_name=region, endpoint_url=scope.endpoint_url, config=config)
+    sts = make_client(session, "sts", region, scope, config)
     if not scope.role_arn:
         if scope.accounts or scope.organization:
             raise UsageError("--account and --organization need --role-arn (the role to assume in each account)")
@@ -127,20 +176,18 @@ def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
             identity = sts.get_caller_identity()
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        except AWS_ERRORS as error:
             return [], [Gap(None, None, "the caller's account (sts:GetCallerIdentity)", describe_error(error))]
         return [Account(identity["Account"], session)], []
     account_ids, gaps = list(scope.accounts), []
     if scope.organization:
         try:
-            organizations = session.client(
-                "organizations", region_name=region, endpoint_url=scope.endpoint_url, config=config
-            )
+            organizations = make_client(session, "organizations", region, scope, config)
             for page in organizations.get_paginator("list_accounts").paginate():
                 account_ids += [a["Id"] for a in page["Accounts"] if a.get("Status", "ACTIVE") == "ACTIVE"]
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        except AWS_ERRORS as error:
             gaps.append(
                 Gap(None, None, "the organization's accounts (organizations:ListAccounts)", describe_error(error))
             )
@@ -158,7 +205,7 @@ def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
             credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)["Credentials"]
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        except AWS_ERRORS as error:
             gaps.append(
                 Gap(account_id, None, f"account {account_id} (sts:AssumeRole {role_arn})", describe_error(error))
             )
@@ -187,14 +234,23 @@ def describe_error(error: Exception) -> str:
         text = f"{code}: {message}".rstrip(": ")
         if code in _REGION_NOT_ENABLED:
             text += " (is the region enabled for this account? opt-in regions must be enabled first)"
+        if code in _CREDENTIALS_EXPIRED:
+            text += " (credentials expired: refresh them, e.g. `aws sso login` or a new session token)"
         if retries:
             text += f" (after {retries} retries)"
         return text
     if isinstance(error, botocore.exceptions.EndpointConnectionError):
         return f"endpoint unreachable: {error.kwargs.get('endpoint_url', '')}".rstrip(": ")
     if isinstance(error, (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError)):
-        return f"timed out: {type(error).__name__}"
+        connect = isinstance(error, botocore.exceptions.ConnectTimeoutError)
+        # urllib3's message carries the limit that was hit: "... (read timeout=1)"
+        limit = re.search(r"timeout=([0-9.]+)", str(error.kwargs.get("error", "")))
+        within = f" within {float(limit.group(1)):g} s" if limit else ""
+        if connect:
+            return f"timed out: no connection{within} (connect timeout)"
+        return f"timed out: no answer{within} (read timeout: raise --timeout to wait longer)"
+    if isinstance(error, MalformedResponseError):
+        return str(error)
+    if isinstance(error, botocore.parsers.ResponseParserError):  # its text quotes the whole body: not repeated
+        return "malformed response (not valid XML)"
     return f"{type(error).__name__}: {error}"
-
-
-AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)

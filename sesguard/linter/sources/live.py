@@ -113,21 +113,27 @@ def _list_set_names(clients: aws.Clients, account: aws.Account, region: str) -> 
 
 
 def _read_set(client, account: str, region: str, name: str):
-    """A ConfigurationSet from two calls, or a Gap saying which call failed and why."""
+    """A ConfigurationSet from two calls, or a Gap saying which call failed and why.
+
+    NotFoundException from either call means the set was deleted after it was listed: it no longer
+    exists, so there is nothing to check and nothing left unread (None, not a Gap), as for a set
+    created after the listing.
+    """
+    what = f"configuration set {name!r} (GetConfigurationSet)"
     try:
         raw = client.get_configuration_set(ConfigurationSetName=name)
+        if not isinstance(raw.get("ConfigurationSetName"), str):
+            return Gap(account, region, what, "malformed response: no ConfigurationSetName", name)
+        what = f"event destinations of configuration set {name!r} (GetConfigurationSetEventDestinations)"
+        destinations = client.get_configuration_set_event_destinations(ConfigurationSetName=name)
+        entries = destinations.get("EventDestinations", [])
+        if not all(isinstance(entry, dict) and isinstance(entry.get("Name"), str) for entry in entries):
+            return Gap(account, region, what, "malformed response: an event destination without a Name", name)
     except aws.AWS_ERRORS as error:
         if aws.error_code(error) == "NotFoundException":  # deleted between list and get: nothing left to check
             return None
-        return Gap(
-            account, region, f"configuration set {name!r} (GetConfigurationSet)", aws.describe_error(error), name
-        )
-    try:
-        destinations = client.get_configuration_set_event_destinations(ConfigurationSetName=name)
-    except aws.AWS_ERRORS as error:
-        what = f"event destinations of configuration set {name!r} (GetConfigurationSetEventDestinations)"
         return Gap(account, region, what, aws.describe_error(error), name)
-    return build_set(account, region, raw, destinations.get("EventDestinations", []))
+    return build_set(account, region, raw, entries)
 
 
 def build_set(account: str, region: str, raw: dict, destinations: list) -> ConfigurationSet:
