@@ -3,7 +3,9 @@
 Every live test talks real HTTP to 127.0.0.1. Faults are injected by a WSGI middleware wrapped
 around moto's own application (same process, no proxy): a `Fault` matches requests by region,
 SESv2 operation and configuration set, answers with an AWS error instead of moto, and can stop
-after `times` answers (throttling that recovers) or never (throttling that does not).
+after `times` answers (throttling that recovers) or never (throttling that does not). It can also
+answer late (`delay`: read timeouts), answer a raw `body` (malformed 200s: HTML, truncated JSON),
+or change moto's state just before moto answers (`before`: a set deleted between list and get).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import io
 import json
 import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import botocore.session
@@ -46,18 +50,29 @@ _SESV2_ROUTES = _sesv2_routes()
 
 @dataclass
 class Fault:
-    """Answer matching requests with `status`/`code` instead of moto; `times=None` means forever."""
+    """What happens to matching requests, for the first `times` of them (`None`: forever).
 
-    code: str = "TooManyRequestsException"
+    By default the answer is an AWS error (`status`, `code`) instead of moto's. Besides:
+    `delay` seconds pass before any answer (past the client's read timeout, the client gives up);
+    `body` is answered as is with `status` instead of the error (e.g. HTML or truncated JSON with 200);
+    `code=None` (and no `body`) lets moto answer, after `delay` and after `before()` has run (e.g. a
+    call that deletes the set in moto's backend, so moto itself answers NotFoundException).
+    """
+
+    code: str | None = "TooManyRequestsException"
     status: int = 429
     region: str | None = None
     operation: str | None = None  # e.g. "GetConfigurationSetEventDestinations", "GetTopicAttributes"
     set_name: str | None = None
     times: int | None = None
     hits: int = 0
+    delay: float = 0
+    body: bytes | None = None
+    before: Callable[[], None] | None = None
 
     def matches(self, request: dict) -> bool:
-        return all(
+        """Signed AWS requests only: moto's own API (`/moto-api/reset`) is never faulted."""
+        return request["service"] is not None and all(
             wanted is None or request.get(key) == wanted
             for key, wanted in (("region", self.region), ("operation", self.operation), ("set", self.set_name))
         )
@@ -80,6 +95,15 @@ class FaultInjector:
             if fault:
                 fault.hits += 1
         if fault is None:
+            return self.app(environ, start_response)
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.before:
+            fault.before()
+        if fault.body is not None:
+            start_response(f"{fault.status} Injected", [("Content-Length", str(len(fault.body)))])
+            return [fault.body]
+        if fault.code is None:
             return self.app(environ, start_response)
         body = json.dumps({"__type": fault.code, "message": f"injected {fault.code}"}).encode()
         if request["service"] in ("sts", "sns", "iam"):  # query protocol services answer in XML
