@@ -70,7 +70,7 @@ class YamlDocument:
             child = None
             if isinstance(node, MappingNode):
                 for key_node, value_node in node.value:
-                    if key_node.value == element:
+                    if _is_key(key_node, element):
                         child, mark = value_node, key_node.start_mark
                         break
             elif isinstance(node, SequenceNode) and isinstance(element, int) and element < len(node.value):
@@ -82,6 +82,14 @@ class YamlDocument:
         if mark is None:
             return 1, 1, 0
         return mark.line + 1, mark.column + 1, matched
+
+
+def _is_key(key_node, element) -> bool:
+    if isinstance(element, str) or not isinstance(key_node, ScalarNode):
+        return key_node.value == element
+    # `1:`, `null:`, `true:` reach the path as the value YAML makes of them, not as their text.
+    value = yaml.constructor.SafeConstructor().construct_object(key_node)
+    return type(value) is type(element) and value == element
 
 
 def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:

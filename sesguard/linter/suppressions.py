@@ -220,7 +220,9 @@ def apply_suppressions(findings, declarations, rules, mandatory=(), known=None, 
             declaration = live[index]
             if declaration.covers(finding):
                 used[index] = True
-                finding.suppressions = (*finding.suppressions, Suppression("inSource", declaration.reason))
+                suppression = Suppression("inSource", declaration.reason)
+                if suppression not in finding.suppressions:  # SARIF wants each suppression once
+                    finding.suppressions = (*finding.suppressions, suppression)
     for declaration, was_used in zip(live, used):
         if was_used:
             continue
