@@ -253,7 +253,7 @@ def test_keys_that_are_not_strings_are_schema_problems_not_crashes():
     sets, findings = SOURCE.load("keys.yaml", "ConfigurationSets:\n  - Name: a\n    1: x\n    foo: y\n  - Name: b\n")
     assert [s.name for s in sets] == ["b"]
     assert problems(findings) == [
-        ("SG002", 2, 5, "unknown field '1' in ConfigurationSets[0]"),  # not locatable by key: the set
+        ("SG002", 3, 5, "unknown field '1' in ConfigurationSets[0]"),  # located by the value YAML makes of the key
         ("SG002", 4, 5, "unknown field 'foo' in ConfigurationSets[0]"),
     ]
 

@@ -107,6 +107,7 @@ def test_config_schema_agrees_with_jsonschema():
         "select": ["SES"],
         "ignore": ["SES204"],
         "fail-on": "error",
+        "limits": {"max-file-size": 1000, "max-depth": 20, "max-alias-nodes": 0, "timeout": 2.5},
         "rules": {"SES201": {"events": ["BOUNCE"], "level": "error"}},
         "policies": [{"id": "ORG001", "summary": "s", "require": {"events": ["OPEN"], "target": "firehose"}}],
     }
@@ -130,6 +131,8 @@ def test_unknown_keywords_are_refused_not_ignored(schema):
     [
         ({"type": "integer"}, [1, 2.0], [True, 1.5, "1"]),
         ({"type": "number", "minimum": 300}, [300, 301.5], [299, 299.9]),
+        ({"type": "number", "exclusiveMinimum": 0}, [0.001, 30], [0, -1, 0.0]),
+        ({"type": "integer", "maximum": 1000}, [1000, 3], [1001, 1000.5]),
         ({"type": "boolean"}, [True, False], [0, 1, "true"]),
         ({"type": "string", "pattern": "^[0-9]{12}$"}, ["123456789012"], ["12345678901", "x123456789012"]),
         ({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, [{"a": 1}, {"b": 1}], [{}, {"a": 1, "b": 2}]),

@@ -170,6 +170,7 @@ _COMPILERS = {
     "anyOf": _any_of,
     "minimum": _bound(lambda value, limit: value >= limit),
     "maximum": _bound(lambda value, limit: value <= limit),
+    "exclusiveMinimum": _bound(lambda value, limit: value > limit),
     "minLength": _length(len, lambda value: isinstance(value, str)),
     "minItems": _length(len, lambda value: isinstance(value, list)),
     "minProperties": _length(len, lambda value: isinstance(value, dict)),
