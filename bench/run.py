@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sesguard.linter.vocabulary import EVENT_TYPES
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Runs in the child: do `code`, then report wall time of the whole process is measured outside,
@@ -59,18 +61,7 @@ def configuration_set(index: int) -> dict:
             {
                 "Name": "archive",
                 "Enabled": True,
-                "MatchingEventTypes": [
-                    "SEND",
-                    "REJECT",
-                    "BOUNCE",
-                    "COMPLAINT",
-                    "DELIVERY",
-                    "OPEN",
-                    "CLICK",
-                    "RENDERING_FAILURE",
-                    "DELIVERY_DELAY",
-                    "SUBSCRIPTION",
-                ],
+                "MatchingEventTypes": list(EVENT_TYPES),  # every event archived
                 "KinesisFirehoseDestination": {
                     "IamRoleArn": f"arn:aws:iam::{account}:role/ses-firehose-{index}",
                     "DeliveryStreamArn": arn.format("firehose", f"deliverystream/archive-{index}"),
