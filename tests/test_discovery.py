@@ -139,6 +139,9 @@ def test_utf8_bom_is_dropped_and_utf16_is_decoded(tmp_path):
         (b"ConfigurationSets:\n  - Name: caf\xe9\n", "not valid UTF-8: byte 0xe9 cannot be decoded", 2, 14),
         (b"ConfigurationSets:\n  - Name: a\x00b\n", "binary file (contains NUL bytes)", 2, 12),
         (b"\x00\x01ConfigurationSets", "binary file (contains NUL bytes)", 1, 1),
+        # Columns count characters, as editors do, not the bytes of the multi-byte ones before.
+        ("ConfigurationSets:\n  - Name: ÉÇ".encode() + b"\xc3", "not valid UTF-8: byte 0xc3 cannot be decoded", 2, 13),
+        ("ConfigurationSets:\n  - Name: ÉÇ\0".encode(), "binary file (contains NUL bytes)", 2, 13),
     ],
 )
 def test_undecodable_files_with_a_marker_raise_a_located_load_error(tmp_path, content, message, line, column):

@@ -174,6 +174,16 @@ INPUTS = [
         ("le.json:1:25: SG002 error ConfigurationSets[0].Name must be a string, not integer",),
     ),
     Input(
+        "unicode-line-separators-in-strings",  # YAML counts them as line breaks, editors and GitHub do not
+        files(
+            sep__yaml="ConfigurationSets:\n  - Name: sep\n"
+            '    Tags: [{Key: "line\u2028separator", Value: "next\x85line"}]\n'
+            "    DeliveryOptions: {TlsPolicy: OPTIONAL}\n"
+        ),
+        1,
+        ("sep.yaml:4:23: SES301 warning DeliveryOptions.TlsPolicy is OPTIONAL; set it to REQUIRE [sep]",),
+    ),
+    Input(
         "latin1",
         files(latin1__yaml="ConfigurationSets:\n  - Name: café\n".encode("latin-1")),
         2,

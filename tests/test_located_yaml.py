@@ -427,3 +427,13 @@ def test_a_configured_depth_limit_applies(text):
     assert error.message == "nesting deeper than 5 levels (raise [limits] max-depth to allow more)"
     with limits.applied(Limits(max_depth=6)):
         assert load_yaml(text).data
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_positions_are_as_editors_count_lines_not_as_yaml_does(separator):
+    """YAML counts NEL, LS and PS as line breaks even in quoted strings; editors and GitHub do not."""
+    text = f'a: "one{separator}two"\nb: 1\nb: 2\n'
+    error = load_error(text)
+    assert (error.message, error.line, error.column) == ("duplicate key 'b' (first defined at line 2)", 3, 1)
+    document = load_yaml(text.replace("b: 2", "c: 2"))
+    assert document.locate(("c",)) == (3, 1, 1)

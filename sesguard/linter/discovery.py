@@ -141,7 +141,7 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        line, column = _line_column(data, error.start)
+        line, column = _line_column(data, error.start, encoding)
         raise LoadError(
             f"not valid {encoding.replace('-sig', '').upper()}: byte 0x{data[error.start]:02x} cannot be decoded",
             line,
@@ -149,6 +149,7 @@ def _decode(data: bytes, encoding: str) -> str:
         )
 
 
-def _line_column(data: bytes, offset: int):
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+def _line_column(data: bytes, offset: int, encoding: str = "utf-8"):
+    """1-based line and column (in characters, as editors count them) of the byte at `offset`."""
+    before = data[:offset].decode(encoding, "replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")

@@ -8,6 +8,7 @@ in C and crashes the interpreter on very deep nesting, and aliases can expand ex
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 
@@ -38,11 +39,8 @@ def loader_class(base):
                 for key_node, _ in node.value:
                     if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                         if key_node.value in seen:
-                            raise LoadError(
-                                f"duplicate key '{key_node.value}' (first defined at line {seen[key_node.value]})",
-                                key_node.start_mark.line + 1,
-                                key_node.start_mark.column + 1,
-                            )
+                            mark = key_node.start_mark
+                            raise _DuplicateKey(key_node.value, seen[key_node.value], mark.line + 1, mark.column + 1)
                         seen[key_node.value] = key_node.start_mark.line + 1
             return super().construct_mapping(node, deep=deep)
 
@@ -59,9 +57,10 @@ SafeLocatedLoader = loader_class(_BASE_LOADER)
 class YamlDocument:
     """A parsed YAML file: `data` plus `locate(path)` through the kept node tree."""
 
-    def __init__(self, data, root) -> None:
+    def __init__(self, data, root, text: str = "") -> None:
         self.data = data
         self._root = root
+        self._positions = _EditorPositions(text) if _YAML_ONLY_BREAK.search(text) else None
 
     def locate(self, path) -> tuple[int, int, int]:
         """(line, column, matched) for the deepest element of `path` present; 1-based."""
@@ -81,7 +80,29 @@ class YamlDocument:
             node, matched = child, matched + 1
         if mark is None:
             return 1, 1, 0
+        if self._positions:
+            return (*self._positions(mark.line + 1, mark.column + 1), matched)
         return mark.line + 1, mark.column + 1, matched
+
+
+# YAML counts NEL, LS and PS as line breaks, even inside quoted strings; editors, git and GitHub do
+# not. Positions in a text that holds one are translated, so a finding lands on the line users see.
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+
+
+class _EditorPositions:
+    """(line, column) as YAML counts them -> as an editor counts them; 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self._yaml_starts = [0] + [match.end() for match in _YAML_BREAK.finditer(text)]
+        self._editor_starts = [0] + [match.end() for match in _EDITOR_BREAK.finditer(text)]
+
+    def __call__(self, line: int, column: int) -> tuple[int, int]:
+        index = self._yaml_starts[min(line, len(self._yaml_starts)) - 1] + column - 1
+        editor_line = bisect.bisect_right(self._editor_starts, index)
+        return editor_line, index - self._editor_starts[editor_line - 1] + 1
 
 
 def _is_key(key_node, element) -> bool:
@@ -94,13 +115,40 @@ def _is_key(key_node, element) -> bool:
 
 def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
     """Parse one YAML document; raise LoadError with a position for anything unusable."""
+    try:
+        return _load(text, loader)
+    except yaml.reader.ReaderError as error:  # a character YAML forbids; libyaml counts its offset in UTF-8 bytes
+        before = text[: error.position]
+        if issubclass(loader, _C_PARSER):
+            before = text.encode("utf-8")[: error.position].decode("utf-8", "replace")
+        raise LoadError(
+            f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}",
+            before.count("\n") + 1,
+            len(before) - before.rfind("\n"),
+        )
+    except LoadError as error:  # positioned by YAML's marks
+        if _YAML_ONLY_BREAK.search(text):
+            positions = _EditorPositions(text)
+            error.line, error.column = positions(error.line, error.column)
+            if isinstance(error, _DuplicateKey):
+                error.message = _DuplicateKey(error.key, positions(error.first_line, 1)[0]).message
+        raise
+
+
+class _DuplicateKey(LoadError):
+    def __init__(self, key: str, first_line: int, line: int = 1, column: int = 1) -> None:
+        super().__init__(f"duplicate key '{key}' (first defined at line {first_line})", line, column)
+        self.key, self.first_line = key, first_line
+
+
+def _load(text: str, loader) -> YamlDocument:
     loader_instance = None
     in_force = limits.current()
     try:
         loader_instance = loader(text)  # the pure-Python reader checks every character here already
         root = _compose_safely(loader_instance, text, in_force.max_depth)
         if root is None:
-            return YamlDocument(None, None)
+            return YamlDocument(None, None, text)
         if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
             _check_expansion(root, in_force.max_alias_nodes)
         try:
@@ -116,21 +164,14 @@ def load_yaml(text: str, loader=SafeLocatedLoader) -> YamlDocument:
         if problem.startswith("but ") and error.context:  # "but found another document" needs its context
             problem = f"{error.context}, {problem}"
         raise LoadError(f"invalid YAML: {problem}", mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
-    except yaml.reader.ReaderError as error:  # a character YAML forbids; libyaml counts its offset in UTF-8 bytes
-        before = text[: error.position]
-        if issubclass(loader, _C_PARSER):
-            before = text.encode("utf-8")[: error.position].decode("utf-8", "replace")
-        raise LoadError(
-            f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}",
-            before.count("\n") + 1,
-            len(before) - before.rfind("\n"),
-        )
+    except yaml.reader.ReaderError:
+        raise  # positioned by its offset, in load_yaml
     except yaml.YAMLError as error:
         raise LoadError(f"invalid YAML: {error}", 1, 1)
     finally:
         if loader_instance is not None:
             loader_instance.dispose()
-    return YamlDocument(data, root)
+    return YamlDocument(data, root, text)
 
 
 # Deep nesting hurts twice. libyaml's composer recurses in C, about 450 bytes of stack a level, so the
