@@ -307,7 +307,10 @@ def mutated_texts(draw):
 def serialize(document, suffix: str) -> str:
     if suffix == ".json":
         return json.dumps(document, indent=2)
-    return yaml.safe_dump(document, allow_unicode=True, default_flow_style=False, sort_keys=False)
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=False, sort_keys=False)
+    if "\x85" in text:  # PyYAML writes NEL raw into quoted scalars, where YAML folds it to a space: escape all
+        text = yaml.safe_dump(document, allow_unicode=False, default_flow_style=False, sort_keys=False)
+    return text
 
 
 def check(cli, directory: Path, *args) -> dict:
