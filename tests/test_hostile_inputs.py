@@ -712,7 +712,9 @@ FAULTS = [
         "role-not-assumable",
         (Fault("AccessDenied", 403, operation="AssumeRole"),),
         code=2,
-        gaps=((None, None, f"(sts:AssumeRole arn:aws:iam::{ACCOUNT}:role/audit) in account {ACCOUNT}: AccessDenied"),),
+        gaps=(
+            (None, None, f"the role arn:aws:iam::{ACCOUNT}:role/audit (sts:AssumeRole) in account {ACCOUNT}: Access"),
+        ),
         judged=frozenset(),
         args=("--role-arn", "arn:aws:iam::{account}:role/audit", "--account", ACCOUNT),
     ),

@@ -206,9 +206,7 @@ def resolve_accounts(session, scope: Scope, regions: tuple, config: Config):
         except botocore.exceptions.NoCredentialsError as error:
             raise UsageError("no AWS credentials found (set AWS_PROFILE, use --profile, or log in with SSO)") from error
         except AWS_ERRORS as error:
-            gaps.append(
-                Gap(account_id, None, f"account {account_id} (sts:AssumeRole {role_arn})", describe_error(error))
-            )
+            gaps.append(Gap(account_id, None, f"the role {role_arn} (sts:AssumeRole)", describe_error(error)))
             continue
         assumed = boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],
