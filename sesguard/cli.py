@@ -20,8 +20,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv=None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(argv).parse_args(argv)
     # A short-lived run: the cyclic GC would only rescan the growing heap of a large spec over and over
     # (super-linear load times, SPEC §9), and the few cycles we make die with the run.
     collecting = gc.isenabled()
@@ -62,25 +62,36 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"sesguard: error: {message} (see `{self.prog} --help`)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv) -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="sesguard",
         description="Policy-as-code linter and drift checker for Amazon SES v2 configuration sets.",
     )
     parser.add_argument("--version", action="version", version=f"sesguard {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Only the command being run gets its options: building every command's costs a pre-commit run
+    # milliseconds for nothing (`sesguard --help` lists the commands from their one-line help).
+    chosen = next((argument for argument in argv if not argument.startswith("-")), None)
+    for name, summary, define in _COMMANDS:
+        command = commands.add_parser(name, help=summary)
+        if name == chosen:
+            define(command)
+    return parser
 
-    check = commands.add_parser("check", help="lint local files and directories (default: .)")
+
+def _define_check(check) -> None:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _add_common_options(check)
     check.set_defaults(handler=_check)
 
-    scan = commands.add_parser("scan", help="run the rules against live sesv2 state")
+
+def _define_scan(scan) -> None:
     _add_live_options(scan)
     _add_common_options(scan)
     scan.set_defaults(handler=_scan)
 
-    drift = commands.add_parser("drift", help="compare specs with live state (or with other specs: --against)")
+
+def _define_drift(drift) -> None:
     drift.add_argument("specs", nargs="+", metavar="SPEC", help="the desired state: files or directories")
     drift.add_argument(
         "--against", nargs="+", metavar="OTHER", help="compare with these specs offline instead of live state"
@@ -92,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_common_options(drift)
     drift.set_defaults(handler=_drift)
 
-    snapshot = commands.add_parser("snapshot", help="write live state as a native spec")
+
+def _define_snapshot(snapshot) -> None:
     _add_live_options(snapshot)
     snapshot.add_argument("--output", "-o", metavar="FILE", help="write the spec to FILE (atomically; default stdout)")
     snapshot.add_argument("--config", metavar="FILE", help="configuration file (for `regions`)")
@@ -100,7 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     snapshot.set_defaults(handler=_snapshot)
 
-    rules = commands.add_parser("rules", help="list every rule (built-in and plugins)")
+
+def _define_rules(rules) -> None:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument(
         "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
@@ -109,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     rules.set_defaults(handler=_rules)
 
-    rule = commands.add_parser("rule", help="show one rule's documentation")
+
+def _define_rule(rule) -> None:
     rule.add_argument("rule_id", metavar="ID")
     rule.add_argument(
         "--plugin", action="append", default=[], metavar="MODULE", help="load an unpackaged plugin module"
@@ -117,7 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("--config", metavar="FILE", help="configuration file whose [[policies]] are known too")
     rule.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     rule.set_defaults(handler=_rule)
-    return parser
+
+
+_COMMANDS = (
+    ("check", "lint local files and directories (default: .)", _define_check),
+    ("scan", "run the rules against live sesv2 state", _define_scan),
+    ("drift", "compare specs with live state (or with other specs: --against)", _define_drift),
+    ("snapshot", "write live state as a native spec", _define_snapshot),
+    ("rules", "list every rule (built-in and plugins)", _define_rules),
+    ("rule", "show one rule's documentation", _define_rule),
+)
 
 
 def _add_common_options(command) -> None:
