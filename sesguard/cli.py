@@ -58,8 +58,28 @@ def _interrupt(signum, frame):
 class _ArgumentParser(argparse.ArgumentParser):
     """argparse, but usage errors are one `sesguard: error: ...` line like every other error (SPEC §3)."""
 
+    _width = 80  # until help or usage is printed (then: the terminal's)
+
     def error(self, message):
         self.exit(EXIT_ERROR, f"sesguard: error: {message} (see `{self.prog} --help`)\n")
+
+    # argparse makes a formatter for every argument it adds, and its default width imports shutil (with
+    # bz2 and lzma): only printed help and usage need the terminal's width.
+    def _get_formatter(self):
+        return self.formatter_class(prog=self.prog, width=self._width)
+
+    def format_help(self):
+        self._use_terminal_width()
+        return super().format_help()
+
+    def format_usage(self):
+        self._use_terminal_width()
+        return super().format_usage()
+
+    def _use_terminal_width(self):
+        import shutil
+
+        self._width = shutil.get_terminal_size().columns - 2
 
 
 def _parser(argv) -> argparse.ArgumentParser:
@@ -69,13 +89,14 @@ def _parser(argv) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sesguard {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # Only the command being run gets its options: building every command's costs a pre-commit run
-    # milliseconds for nothing (`sesguard --help` lists the commands from their one-line help).
+    # Only the command being run is built: building every command costs a pre-commit run milliseconds
+    # for nothing. Without a known command, all are listed (help, or the error naming the choices).
     chosen = next((argument for argument in argv if not argument.startswith("-")), None)
     for name, summary, define in _COMMANDS:
-        command = commands.add_parser(name, help=summary)
-        if name == chosen:
-            define(command)
+        if chosen in (name, None) or chosen not in _COMMAND_NAMES:
+            command = commands.add_parser(name, help=summary)
+            if name == chosen:
+                define(command)
     return parser
 
 
@@ -141,6 +162,7 @@ _COMMANDS = (
     ("rules", "list every rule (built-in and plugins)", _define_rules),
     ("rule", "show one rule's documentation", _define_rule),
 )
+_COMMAND_NAMES = tuple(name for name, _, _ in _COMMANDS)
 
 
 def _add_common_options(command) -> None:
