@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sesguard.linter.model import Location
 
 LEVEL_RANK = {"note": 1, "warning": 2, "error": 3}
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     kind: str  # SARIF suppression kind: "inSource" or "external"
     justification: str
 

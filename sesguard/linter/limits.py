@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     max_file_size: int = 64 * 1024 * 1024  # bytes; checked before a file is read
     max_depth: int = 100  # nesting levels of mappings and lists (PyYAML's C loader crashes near 20,000)
     max_alias_nodes: int = 1_000_000  # values YAML aliases may add by expansion (the "billion laughs")

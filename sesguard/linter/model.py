@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol, Union
+from typing import Any, NamedTuple, Protocol, Union
 
 from sesguard.linter.vocabulary import (
     DEFAULT_HTTPS_POLICY,
@@ -39,8 +39,7 @@ UNKNOWN: Any = _Unknown()
 FieldPath = tuple[Union[str, int], ...]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a finding points: a file position, or for live state an ARN."""
 
     file: str | None  # posix path as the user gave it; None for live state

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sesguard.linter.model import FieldPath, Location
 
@@ -16,8 +15,7 @@ def format_path(path) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class DocumentOrigin:
+class DocumentOrigin(NamedTuple):
     """An object at `path` in `document` (anything with `locate(path) -> (line, column, matched)`).
 
     `field_map` translates API field names into the source's own (CloudFormation's `TopicARN`); the

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sesguard.linter.findings import Finding, Suppression, pipeline_finding
 from sesguard.linter.model import UNKNOWN, Location
@@ -37,8 +37,7 @@ _COMMENT = re.compile(r"(?:#|//)\s*sesguard:\s*ignore\[([^\]]*)\]?(.*)$")
 _EXPIRES = re.compile(r"[\s;,(]*\bexpires[:=\s]\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\)?\s*$", re.I)
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(NamedTuple):
     """One suppression as written: its rule id or prefix, reason, expiry, and what it may cover."""
 
     rule: str
@@ -123,10 +122,10 @@ def model_declarations(config_sets) -> list:
     found = []
     for config_set in config_sets:
         set_name = _shown(config_set.name)
-        found.extend(replace(d, set_name=set_name) for d in config_set.suppressions)
+        found.extend(d._replace(set_name=set_name) for d in config_set.suppressions)
         for destination in config_set.destinations:
             found.extend(
-                replace(d, set_name=set_name, destination_name=_shown(destination.name))
+                d._replace(set_name=set_name, destination_name=_shown(destination.name))
                 for d in destination.suppressions
             )
     return found
