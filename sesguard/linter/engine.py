@@ -20,7 +20,7 @@ from sesguard.linter.suppressions import apply_suppressions, comment_declaration
 INCOMPLETE_RULES = ("SG001", "SG002", "SG900")
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: no generated __eq__ (a cold start pays for each)
 class Report:
     findings: list[Finding] = field(default_factory=list)
     rules: dict = field(default_factory=dict)  # id -> rule class: every rule that could report

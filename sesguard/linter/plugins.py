@@ -23,7 +23,7 @@ BUILTIN_PLUGINS = (
 )
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: no generated __eq__ (a cold start pays for each)
 class Registry:
     """Everything the plugins contributed, validated."""
 
