@@ -97,3 +97,14 @@ def test_timeout_on_the_command_line_must_be_a_positive_number(sesguard, tmp_pat
     code, out, err = sesguard("scan", "--timeout", value, "--region", "us-east-1", cwd=tmp_path)
     assert code == 2 and "Traceback" not in err
     assert f"expected a positive number of seconds, got '{value}'" in err
+
+
+def test_a_file_of_exactly_max_file_size_is_read_and_one_byte_more_is_not(cli, tmp_path):
+    spec = "ConfigurationSets: []\n# "
+    write(tmp_path, "edge.yaml", spec + "x" * (1000 - len(spec) - 1) + "\n")  # 1,000 bytes
+    code, out = check(cli, tmp_path, "max-file-size = 1_000")
+    assert code == 1 and "SG001" not in out, out
+    write(tmp_path, "edge.yaml", spec + "x" * (1000 - len(spec)) + "\n")  # 1,001 bytes
+    code, out = check(cli, tmp_path, "max-file-size = 1_000")
+    assert code == 2
+    assert "edge.yaml:1:1: SG001 error file is 1,001 bytes, more than 1,000" in out

@@ -107,7 +107,10 @@ def _read_regular_file(path: str, max_size: int) -> bytes:
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
             raise LoadError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(mode), 'special file')})")
-        data = file.read(max_size + 1)  # bounded, even when the file grows while it is read
+        size = os.fstat(fd).st_size
+        data = file.read(min(size, max_size) + 1)  # a buffer of the file's size, not of the limit
+        if len(data) > size:  # it grew, or has no size in advance (/proc): read on, still bounded
+            data += file.read(max_size + 1 - len(data))
         if len(data) > max_size:
             if not _has_marker(file, data):  # a large unrelated file is skipped, as a small one is
                 return b""
