@@ -9,7 +9,6 @@ become `TargetState`s on the model's targets, which rules SES401–SES403 read. 
 
 from __future__ import annotations
 
-import dataclasses
 from urllib.parse import unquote
 
 from sesguard.linter import aws
@@ -61,7 +60,7 @@ def _with_states(target, account, states):
         for arn_field in _LOOKUPS
         if (account, arn_field, target.fields.get(arn_field)) in states
     }
-    return dataclasses.replace(target, states=found) if found else target
+    return target._replace(states=found) if found else target
 
 
 def _look_up(clients, account, region: str, arn_field: str, arn: str) -> TargetState:

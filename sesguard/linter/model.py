@@ -8,8 +8,10 @@ Every object carries an `origin` that turns an API field path into a `Location`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol, Union
 
 from sesguard.linter.vocabulary import (
@@ -58,8 +60,7 @@ class Origin(Protocol):
         """The location of `field` (an API field path below this object), or the nearest present parent."""
 
 
-@dataclass(frozen=True)
-class TargetState:
+class TargetState(NamedTuple):
     """What a deep live scan (`--deep`) found behind one target ARN. No file source ever makes one.
 
     `exists` is False when the resource is not there; `attributes` holds what the rules read:
@@ -69,18 +70,17 @@ class TargetState:
     """
 
     exists: bool
-    attributes: dict = field(default_factory=dict, compare=False)
+    attributes: Mapping = MappingProxyType({})  # read-only: a default shared by every state
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One target block of a destination (SnsDestination, KinesisFirehoseDestination, ...)."""
 
     kind: TargetKind
     fields: dict  # API field name -> value (str, list, or UNKNOWN)
     # Deep live scans only: ARN field name ("TopicArn", "IamRoleArn", ...) -> TargetState.
     # Absent (None) for every file source and for targets that could not be looked up.
-    states: Any = field(default=None, compare=False)
+    states: Any = None
 
     def state(self, arn_field: str) -> TargetState | None:
         return (self.states or {}).get(arn_field)
