@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,16 @@ def validate_sarif():
         assert completed.returncode == 0, f"SARIF invalid:\n{completed.stdout}\n{completed.stderr}"
 
     return validate
+
+
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)$")
+
+
+def marked_lines(path: Path) -> list:
+    """(rule id, line) for every `# expect: ID[, ID]` comment in a fixture: where findings must be."""
+    expected = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            expected.extend((rule_id.strip(), number) for rule_id in match.group(1).split(",") if rule_id.strip())
+    return sorted(expected)

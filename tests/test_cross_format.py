@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
+from conftest import marked_lines
 
 from sesguard.linter.config import Settings
 from sesguard.linter.engine import check_files
@@ -21,7 +21,6 @@ from sesguard.linter.plugins import load_plugins
 REPO = Path(__file__).resolve().parent.parent
 FORMATS = REPO / "tests" / "fixtures" / "formats"
 REGISTRY = load_plugins(entry_points=False)
-EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)$")
 
 # (rule, set, destination): the same in every format.
 EXPECTED_SUBJECTS = sorted(
@@ -72,15 +71,6 @@ def lint(*names, base=FORMATS):
         return check_files(list(names), REGISTRY, Settings())
     finally:
         os.chdir(cwd)
-
-
-def marked_lines(path: Path) -> list:
-    expected = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            expected.extend((rule_id.strip(), number) for rule_id in match.group(1).split(",") if rule_id.strip())
-    return sorted(expected)
 
 
 def expected_lines(name: str) -> list:

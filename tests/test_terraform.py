@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import marked_lines
 
 from sesguard.linter.config import Settings
 from sesguard.linter.engine import check_files
@@ -23,7 +23,6 @@ from sesguard.linter.sources.terraform_plan import TerraformPlanSource
 REPO = Path(__file__).resolve().parent.parent
 FORMATS = REPO / "tests" / "fixtures" / "formats"
 REGISTRY = load_plugins(entry_points=False)
-EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)$")
 PLAN = json.loads((FORMATS / "plan.json").read_text(encoding="utf-8"))
 
 
@@ -45,15 +44,6 @@ def write(tmp_path, name, text):
 
 def found(report):
     return sorted((f.rule_id, f.location.line, f.set_name, f.destination_name) for f in report.findings)
-
-
-def marked_lines(path: Path) -> list:
-    expected = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            expected.extend((rule_id.strip(), number) for rule_id in match.group(1).split(",") if rule_id.strip())
-    return sorted(expected)
 
 
 # -- claims ------------------------------------------------------------------------------------

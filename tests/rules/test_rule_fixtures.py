@@ -14,10 +14,10 @@ To regenerate the `.expected` snapshots after a deliberate message change, run
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
+from conftest import marked_lines
 
 from sesguard.linter.config import Settings
 from sesguard.linter.engine import check_files
@@ -35,7 +35,6 @@ def fixture_id(fixture) -> str:
     return directory.name if fmt == "yaml" else f"{directory.name}-{fmt}"
 
 
-EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)$")
 REGISTRY = load_plugins(entry_points=False)
 
 
@@ -49,15 +48,6 @@ def lint(path: Path, rule_id: str):
     # A fixture the schema rejects would be skipped silently: it must be a valid spec.
     assert [f.message for f in report.findings if f.rule_id == "SG002"] == [] and report.errors == []
     return report
-
-
-def marked_lines(path: Path) -> list:
-    expected = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            expected.extend((rule_id.strip(), number) for rule_id in match.group(1).split(",") if rule_id.strip())
-    return sorted(expected)
 
 
 def test_every_rule_has_fixtures():
