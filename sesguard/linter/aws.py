@@ -20,10 +20,11 @@ from botocore.config import Config
 
 from sesguard.linter.arns import parse_arn
 from sesguard.linter.errors import UsageError
+from sesguard.linter.limits import Limits
 
 DEFAULT_CONCURRENCY = 8
 DEFAULT_MAX_ATTEMPTS = 10  # adaptive retries: SES allows about 1 non-send request/second per account-region
-CONNECT_TIMEOUT, READ_TIMEOUT = 5, 30
+CONNECT_TIMEOUT = 5  # seconds; the read timeout is the `timeout` limit (config [limits] or --timeout)
 ROLE_SESSION_NAME = "sesguard"
 
 # Error codes that mean "this region is not enabled for the account" (opt-in regions).
@@ -58,7 +59,7 @@ class Scope:
     organization: bool = False
     deep: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
-    timeout: float = READ_TIMEOUT  # seconds one call may wait for an answer: a hung endpoint never hangs a scan
+    timeout: float = Limits().timeout  # seconds one call may wait for an answer: a hung endpoint never hangs a scan
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Limits(NamedTuple):
         return cls(**{key.replace("-", "_"): value for key, value in table.items()})
 
 
-_IN_FORCE: ContextVar[Limits] = ContextVar("sesguard_limits", default=Limits())  # noqa: B039 (frozen)
+_IN_FORCE: ContextVar[Limits] = ContextVar("sesguard_limits", default=Limits())  # noqa: B039 - a NamedTuple, immutable
 
 
 def current() -> Limits:
