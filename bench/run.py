@@ -31,13 +31,6 @@ from sesguard.linter.vocabulary import EVENT_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Runs in the child: do `code`, then report wall time of the whole process is measured outside,
-# peak memory from inside (ru_maxrss is the child's own high-water mark).
-_PEAK = (
-    "import resource, sys; sys.stderr.write('\\nPEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-)
-_SESGUARD = "import sys; from sesguard.cli import main; code = main(sys.argv[1:]); {peak}; sys.exit(code)"
-
 
 def configuration_set(index: int) -> dict:
     """A realistic, clean set: every option set right, five destinations."""
@@ -129,19 +122,20 @@ def _to_yaml(document: dict) -> str:
 
 
 def measure(command: list, repetitions: int, env=None) -> tuple:
-    """(median wall seconds, peak RSS in MiB of the last run) of a fresh process."""
+    """(median wall seconds, peak RSS in MiB of the last run) of a fresh process, as the kernel counts them."""
     times, peak = [], 0.0
     for _ in range(repetitions):
-        start = time.perf_counter()
-        completed = subprocess.run(command, capture_output=True, text=True, env=env)
-        times.append(time.perf_counter() - start)
-        if completed.returncode not in (0, 1):
-            raise SystemExit(
-                f"benchmark command failed ({completed.returncode}): {command}\n{completed.stderr[-2000:]}"
-            )
-        for line in completed.stderr.splitlines():
-            if line.startswith("PEAK_KB="):
-                peak = int(line.split("=")[1]) / 1024
+        with tempfile.TemporaryFile() as stderr:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+            _, status, usage = os.wait4(process.pid, 0)  # the child's own rusage, not a sum of all children
+            times.append(time.perf_counter() - start)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode not in (0, 1):
+                stderr.seek(0)
+                failure = stderr.read().decode(errors="replace")[-2000:]
+                raise SystemExit(f"benchmark command failed ({process.returncode}): {command}\n{failure}")
+        peak = usage.ru_maxrss / 1024  # KiB on Linux
     return statistics.median(times), peak
 
 
@@ -150,25 +144,32 @@ def python(code: str) -> list:
 
 
 def sesguard(*args) -> list:
-    return [sys.executable, "-c", _SESGUARD.format(peak=_PEAK), *args]
+    """The installed `sesguard` command, as pre-commit and CI run it; `python -m sesguard` without one."""
+    command = beside_python("sesguard")
+    return [command, *args] if command else [sys.executable, "-m", "sesguard", *args]
 
 
 def parse_only(path: Path, kind: str) -> list:
     if kind == "yaml":
-        code = f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8'), Loader=yaml.CSafeLoader); {_PEAK}"
+        code = f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8'), Loader=yaml.CSafeLoader)"
     else:
-        code = f"import json; json.load(open({str(path)!r}, encoding='utf-8')); {_PEAK}"
+        code = f"import json; json.load(open({str(path)!r}, encoding='utf-8'))"
     return python(code)
 
 
-def cfn_lint() -> str | None:
-    """cfn-lint of this environment, else the one on PATH.
+def beside_python(name: str) -> str | None:
+    """The console script `name` installed with this interpreter, if there is one.
 
-    A version manager's shim on PATH (pyenv, asdf) adds most of a second of its own per run, which
-    would flatter the ratio; the script beside this interpreter is cfn-lint alone.
+    Not the one on PATH: a version manager's shim there (pyenv, asdf) adds most of a second of its own
+    to every run, which would time the shim instead of the tool.
     """
-    beside = Path(sys.executable).parent / "cfn-lint"
-    return str(beside) if beside.is_file() else shutil.which("cfn-lint")
+    script = Path(sys.executable).parent / name
+    return str(script) if script.is_file() else None
+
+
+def cfn_lint() -> str | None:
+    """cfn-lint of this environment, else the one on PATH."""
+    return beside_python("cfn-lint") or shutil.which("cfn-lint")
 
 
 def boto3_imported_on_the_local_path(spec: Path) -> bool:

@@ -1,3 +1,3 @@
-from sesguard.cli import main
+from sesguard.cli import console_main
 
-raise SystemExit(main())
+console_main()

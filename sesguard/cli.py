@@ -51,6 +51,16 @@ def main(argv=None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def console_main():
+    """The `sesguard` command and `python -m sesguard`: main() in a process that ends right after it."""
+    code = main()
+    # Interpreter shutdown sweeps every object of every imported module for cycles: about 20 ms of a
+    # 0.17 s pre-commit run, to free memory the process hands back anyway. Frozen objects are skipped;
+    # everything else (atexit, flushing, joining threads) still happens.
+    gc.freeze()
+    sys.exit(code)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 

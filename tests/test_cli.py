@@ -7,6 +7,7 @@ interpreter per case would add time and nothing else.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -93,6 +94,22 @@ def test_check_clean_example_exits_0(sesguard):
         "0 findings (0 errors, 0 warnings, 0 notes) in 1 file, 0 skipped\n",
         "",
     )
+
+
+def test_the_command_exits_with_the_code_of_main_and_freezes_the_heap_first(monkeypatch, capsys):
+    """`sesguard` (console_main) spares shutdown its sweep of the heap; the exit code must survive that."""
+    from sesguard.cli import console_main
+
+    monkeypatch.setattr(sys, "argv", ["sesguard", "check", "--quiet", str(REPO / "examples" / "bad.yaml")])
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            console_main()
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # back to normal collection for the rest of the test session
+
+    assert (exit_info.value.code, frozen > 0) == (1, True)
+    assert "SES101" in capsys.readouterr().out
 
 
 def test_check_defaults_to_the_working_directory(sesguard, tmp_path):
