@@ -286,12 +286,13 @@ def _drift(args) -> int:
     from sesguard.linter.engine import INCOMPLETE_RULES, Report, read_files
     from sesguard.linter.findings import Finding
     from sesguard.linter.reporters import drift as drift_view
+    from sesguard.linter.suppressions import apply_suppressions
 
     settings, registry, config_report = _configure(args)
     if config_report is not None:
         return _finish(config_report, registry, settings, args)
     verbose = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
-    spec_sets, report = read_files(args.specs, registry, settings, verbose)
+    spec_sets, declarations, report = read_files(args.specs, registry, settings, verbose)
     if not report.files_checked:  # comparing nothing with live state would be a silent pass
         from sesguard.linter.errors import UsageError
 
@@ -299,7 +300,7 @@ def _drift(args) -> int:
     # Part of the spec unread (SG001/SG002): it may declare any set, so none is called unmanaged.
     spec_complete = not report.findings
     if args.against:
-        other_sets, other = read_files(args.against, registry, settings, verbose)
+        other_sets, _, other = read_files(args.against, registry, settings, verbose)  # drift is at the spec's lines
         report.findings += other.findings
         report.files_checked += other.files_checked
         report.files_skipped += other.files_skipped
@@ -320,12 +321,16 @@ def _drift(args) -> int:
     for finding in drift_findings:  # `level` from the config's [rules.DRxxx] table, as for every rule
         finding.level = settings.rules.get(finding.rule_id, {}).get("level") or finding.level
     report.findings += drift_findings
+    # The spec's suppressions of the drift rules that ran; the others are judged by `check`.
+    declarations = [d for d in declarations if any(d.matches_rule(rid) for rid in rules)]
+    report.findings = apply_suppressions(report.findings, declarations, rules, settings.mandatory, registry.rules)
+    judges = {rid: r for rid, r in registry.rules.items() if "suppressions" in r.tags and settings.selects(rid)}
     report = Report(
         findings=sorted(
             (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
             key=Finding.sort_key,
         ),
-        rules={**rules, **{rid: registry.rules[rid] for rid in INCOMPLETE_RULES if rid in registry.rules}},
+        rules={**rules, **judges, **{rid: registry.rules[rid] for rid in INCOMPLETE_RULES if rid in registry.rules}},
         files_checked=report.files_checked,
         files_skipped=report.files_skipped,
     )

@@ -233,8 +233,12 @@ def test_sarif_github_text_and_select(cli, tmp_path, validate_sarif):
     assert code == 1
     validate_sarif(tmp_path / "out.sarif")
     sarif = json.loads((tmp_path / "out.sarif").read_text())
-    assert [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]] == ["DR001", "DR002", "DR003", "SG001",
-                                                                              "SG002", "SG900"]  # fmt: skip
+    assert [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]] == [
+        *("DR001", "DR002", "DR003"),
+        *("SG001", "SG002"),  # what was not read is always reported
+        *("SG100", "SG101"),  # the spec's suppressions of drift are judged too
+        "SG900",
+    ]
     assert len(sarif["runs"][0]["results"]) == 9
     code, out, _ = cli("drift", "spec.yaml", "--against", "other.yaml", "--format", "github", cwd=tmp_path)
     assert "::warning file=spec.yaml,line=1,col=1,title=DR002::configuration set exists live" in out
@@ -320,3 +324,104 @@ def test_no_spec_is_a_usage_error_and_levels_come_from_the_config(cli, tmp_path)
     (tmp_path / ".sesguard.toml").write_text('[rules.DR002]\nlevel = "note"\n')
     code, document, _ = run_json(cli, tmp_path, "spec.yaml", "--against", "other.yaml", "--fail-on", "warning")
     assert [(f["rule_id"], f["level"]) for f in document["findings"]] == [("DR002", "note"), ("DR001", "error")]
+
+
+# -- inline suppressions: the spec's own, as in `check` ----------------------------------------
+
+SUPPRESSED_SPEC = """\
+ConfigurationSets:
+  - Name: transactional
+    DeliveryOptions: {TlsPolicy: REQUIRE}
+    Suppress:
+      - {Rule: DR003, Reason: TLS is relaxed live during the migration}
+      - {Rule: SES301, Reason: judged by check and never by drift}
+    EventDestinations:
+      - Name: bounces  # sesguard: ignore[DR001] created by the next deploy
+        Enabled: true
+        MatchingEventTypes: [BOUNCE]
+        SnsDestination: {TopicArn: "arn:aws:sns:us-east-1:123456789012:bounces"}
+      - Name: clicks
+        Suppress: [{Rule: DR002, Reason: nothing here can be unmanaged}]
+        Enabled: true
+        MatchingEventTypes: [CLICK]
+        SnsDestination: {TopicArn: "arn:aws:sns:us-east-1:123456789012:clicks"}
+"""
+LIVE_WITHOUT_BOUNCES = """\
+ConfigurationSets:
+  - Name: transactional
+    DeliveryOptions: {TlsPolicy: OPTIONAL}
+    EventDestinations:
+      - Name: clicks
+        Enabled: true
+        MatchingEventTypes: [CLICK]
+        SnsDestination: {TopicArn: "arn:aws:sns:us-east-1:123456789012:clicks"}
+"""
+
+
+def suppressed(document) -> list:
+    return [
+        (f["rule_id"], f["line"], f["destination"], [s["justification"] for s in f["suppressions"]])
+        for f in document["findings"]
+    ]
+
+
+def test_the_specs_inline_suppressions_cover_drift_and_stale_ones_are_sg100(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text(SUPPRESSED_SPEC)
+    (tmp_path / "live.yaml").write_text(LIVE_WITHOUT_BOUNCES)
+
+    code, document, _ = run_json(cli, tmp_path, "spec.yaml", "--against", "live.yaml")
+
+    assert suppressed(document) == [
+        ("DR003", 3, None, ["TLS is relaxed live during the migration"]),
+        ("DR001", 8, "bounces", ["created by the next deploy"]),
+        ("SG100", 13, "clicks", []),  # nothing drifted that it could cover; SES301 is not drift's to judge
+    ]
+    assert document["findings"][2]["message"] == "suppression of DR002 matched no finding; remove it"
+    assert (code, document["summary"]["suppressed"], document["summary"]["warnings"]) == (1, 2, 1)
+
+
+def test_suppressed_drift_passes_the_gate_and_text_and_sarif_say_so(cli, tmp_path, validate_sarif):
+    (tmp_path / "spec.yaml").write_text(SUPPRESSED_SPEC.replace("DR002", "DR003"))  # clicks' too is then in use
+    (tmp_path / "live.yaml").write_text(LIVE_WITHOUT_BOUNCES.replace("[CLICK]", "[CLICK, OPEN]"))
+
+    code, out, _ = cli("drift", "spec.yaml", "--against", "live.yaml", cwd=tmp_path)
+    assert (code, out) == (
+        0,
+        "No drift.\n\n0 findings (0 errors, 0 warnings, 0 notes) in 2 files, 0 skipped; 3 suppressed\n",
+    )
+
+    sarif = ("--format", "sarif", "-o", "out.sarif")
+    code, _, _ = cli("drift", "spec.yaml", "--against", "live.yaml", *sarif, cwd=tmp_path)
+    results = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
+    assert code == 0
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("DR003", 3),
+        ("DR001", 8),
+        ("DR003", 15),
+    ]
+    assert {r["suppressions"][0]["kind"] for r in results} == {"inSource"}
+    validate_sarif(tmp_path / "out.sarif")
+
+
+def test_a_mandatory_drift_rule_ignores_suppressions(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text(SUPPRESSED_SPEC)
+    (tmp_path / "live.yaml").write_text(LIVE_WITHOUT_BOUNCES)
+    (tmp_path / ".sesguard.toml").write_text('mandatory = ["DR003"]\n')
+
+    code, document, _ = run_json(cli, tmp_path, "spec.yaml", "--against", "live.yaml")
+
+    assert suppressed(document)[0] == ("DR003", 3, None, [])
+    assert document["findings"][1]["message"] == "suppression of DR003 cannot apply: DR003 is mandatory"
+    assert code == 1
+
+
+def test_check_does_not_call_a_drift_suppression_unused(cli, tmp_path):
+    """Drift rules report only in `sesguard drift`: `check` never runs them, so it cannot judge theirs."""
+    (tmp_path / "spec.yaml").write_text(SUPPRESSED_SPEC)
+
+    code, out, _ = cli("check", "spec.yaml", "--select", "SG,SES301", "--quiet", cwd=tmp_path)
+
+    assert (code, out) == (  # SES301 is check's to judge: TLS is REQUIRE, so its suppression is stale
+        1,
+        "spec.yaml:6:9: SG100 warning suppression of SES301 matched no finding; remove it [transactional]\n",
+    )

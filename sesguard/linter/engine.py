@@ -40,14 +40,23 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
     declarations = []  # inline suppressions of every file, applied once every rule ran
     for path, text, source, config_sets in _read_sources(paths, registry, settings, report, verbose):
         report.findings.extend(run_rules(config_sets, report, settings))
-        declarations.extend(model_declarations(config_sets))
-        comments, comment_findings = comment_declarations(path, text, getattr(source, "kind", "file"))
-        declarations.extend(comments)
-        report.findings.extend(comment_findings)
+        declarations.extend(_declarations(path, text, source, config_sets, report))
     report.findings = apply_suppressions(
-        report.findings, declarations, report.rules, settings.mandatory, registry.rules
+        report.findings, declarations, rules_that_ran(report.rules), settings.mandatory, registry.rules
     )
     return _finalized(report, settings)
+
+
+def rules_that_ran(rules: dict) -> dict:
+    """`rules` without the drift rules, which report only in `sesguard drift`: their suppressions are not unused."""
+    return {rid: rule for rid, rule in rules.items() if "drift" not in rule.tags}
+
+
+def _declarations(path, text, source, config_sets, report: Report) -> list:
+    """The inline suppressions of one file: its model's and its comments'; a bad comment is SG002 in `report`."""
+    comments, problems = comment_declarations(path, text, getattr(source, "kind", "file"))
+    report.findings.extend(problems)
+    return model_declarations(config_sets) + comments
 
 
 def _read_sources(paths, registry, settings, report: Report, verbose=None):
@@ -130,11 +139,15 @@ def check_sets(config_sets, registry, settings, findings=()) -> Report:
     return _finalized(report, settings)
 
 
-def read_files(paths, registry, settings, verbose=None) -> tuple[list, Report]:
-    """The model sets of local files and directories, without running rules (for `sesguard drift`).
+def read_files(paths, registry, settings, verbose=None) -> tuple[list, list, Report]:
+    """(sets, inline suppressions, report) of local files and directories, without running rules.
 
-    The report holds what reading found (SG001/SG002) and the file counts; its `rules` are empty.
+    For `sesguard drift`. The report holds what reading found (SG001/SG002) and the file counts; its
+    `rules` are empty.
     """
     report = Report()
-    config_sets = [s for *_, sets in _read_sources(paths, registry, settings, report, verbose) for s in sets]
-    return config_sets, report
+    config_sets, declarations = [], []
+    for path, text, source, sets in _read_sources(paths, registry, settings, report, verbose):
+        config_sets += sets
+        declarations += _declarations(path, text, source, sets, report)
+    return config_sets, declarations, report
