@@ -50,6 +50,8 @@ def test_scan_text_output_and_no_credentials_in_output(moto, live_env):  # noqa:
     run = scan(moto, live_env, *REGIONS)
     assert run.code == 1
     assert f"sesv2/{ACCOUNT}/us-east-1/marketing:1:1: SES301 warning" in run.stdout
+    # transactional (clean) and marketing in us-east-1, eu-mail in eu-west-1
+    assert run.stdout.endswith("\n10 findings (4 errors, 3 warnings, 3 notes) in 3 configuration sets read live\n")
     for secret in ("testing-secret-never-printed", "AWS_SECRET"):
         assert secret not in run.stdout + run.stderr
 

@@ -122,6 +122,16 @@ def test_text_summary_singular_and_plural():
     assert text.summary(Report()) == "0 findings (0 errors, 0 warnings, 0 notes) in 0 files, 0 skipped"
 
 
+def test_a_live_scan_counts_sets_not_files():
+    assert (
+        text.summary(Report(live_sets=1))
+        == "0 findings (0 errors, 0 warnings, 0 notes) in 1 configuration set read live"
+    )
+    assert text.summary(Report(live_sets=0)).endswith(" in 0 configuration sets read live")
+    assert json.loads(json_reporter.render(Report(live_sets=12), ReportOptions()))["summary"]["live_sets"] == 12
+    assert json.loads(json_reporter.render(Report(files_checked=2), ReportOptions()))["summary"]["live_sets"] is None
+
+
 def test_text_colour():
     report = Report(findings=[finding("SES305", "note", "paused", file="a.yaml", line=2, column=3, set_name="s")])
 
@@ -150,6 +160,7 @@ def test_json_document():
         "in_baseline": 0,
         "files_checked": 2,
         "files_skipped": 3,
+        "live_sets": None,
         "complete": True,
         "errors_during_run": [],
     }

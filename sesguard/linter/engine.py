@@ -26,6 +26,7 @@ class Report:
     rules: dict = field(default_factory=dict)  # id -> rule class: every rule that could report
     files_checked: int = 0
     files_skipped: int = 0
+    live_sets: int | None = None  # sets read live (`scan`), counted instead of files; None when files were read
     errors: list[str] = field(default_factory=list)  # internal errors (a plugin rule that crashed, ...)
 
     @property
@@ -134,7 +135,7 @@ def run_rules(config_sets: Iterable, report: Report, settings) -> list[Finding]:
 
 def check_sets(config_sets, registry, settings, findings=()) -> Report:
     """Every selected rule over sets a live source already built; `findings` are the source's own (SG900)."""
-    report = Report(rules=_selected_rules(registry, settings, unread=("SG900",)))
+    report = Report(rules=_selected_rules(registry, settings, unread=("SG900",)), live_sets=len(config_sets))
     report.findings = list(findings) + run_rules(config_sets, report, settings)
     return _finalized(report, settings)
 

@@ -3,7 +3,10 @@
 Version 1 fields of each finding: rule_id, level, message, file, line, column, logical_path, arn,
 set, destination, field, source_kind, account, region, fingerprint, suppressions, baseline_state,
 diff (drift findings: {"change": missing|unmanaged|changed, "field", "spec", "live"}; null otherwise).
-Fields are only ever added within a version; a removal or change of meaning bumps `version`.
+The summary: findings, errors, warnings, notes (unsuppressed, new), suppressed, in_baseline,
+files_checked, files_skipped, live_sets (`scan`: the sets read live; null when files were read),
+complete, errors_during_run. Fields are only ever added within a version; a removal or change of
+meaning bumps `version`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def render(report, options) -> str:
             "in_baseline": sum(1 for f in report.findings if f.baseline_state == "unchanged"),
             "files_checked": report.files_checked,
             "files_skipped": report.files_skipped,
+            "live_sets": report.live_sets,
             "complete": not report.incomplete,
             "errors_during_run": list(report.errors),
         },

@@ -41,8 +41,11 @@ def summary(report) -> str:
     active = [f for f in report.findings if is_active(f)]
     counts = {level: sum(1 for f in active if f.level == level) for level in ("error", "warning", "note")}
     levels = ", ".join(_count(counts[level], level) for level in ("error", "warning", "note"))
-    text = f"{_count(len(active), 'finding')} ({levels}) in {_count(report.files_checked, 'file')}, "
-    text += f"{report.files_skipped} skipped"
+    if report.live_sets is None:
+        read = f"{_count(report.files_checked, 'file')}, {report.files_skipped} skipped"
+    else:
+        read = f"{_count(report.live_sets, 'configuration set')} read live"
+    text = f"{_count(len(active), 'finding')} ({levels}) in {read}"
     suppressed = sum(1 for f in report.findings if f.suppressions)
     accepted = sum(1 for f in report.findings if f.baseline_state == "unchanged")
     return (
