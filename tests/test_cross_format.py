@@ -1,4 +1,4 @@
-"""The done-criterion of the CloudFormation/Terraform issue: one misconfiguration, five formats.
+"""The done-criterion of the CloudFormation/Terraform issue: one misconfiguration, six formats.
 
 Each fixture in tests/fixtures/formats/ describes the same set with the same mistakes. Every format
 must yield the same rule ids for the same set and destination, each at its own file's lines; values
@@ -60,8 +60,19 @@ JSON_LINES = {
         ("SES301", 22),  # "tls_policy"
         ("SES302", 36),  # "https_policy"
     ],
+    "cdktf/main.tf.json": [
+        ("SES101", 35),  # "COMPLAINTS"
+        ("SES106", 38),  # "topic_arn"
+        ("SES107", 65),  # "event_bus_arn"
+        ("SES201", 11),  # the set's "transactional" key
+        ("SES202", 47),  # "enabled": false, in a block written as a list
+        ("SES203", 11),
+        ("SES204", 11),
+        ("SES301", 15),  # "tls_policy"
+        ("SES302", 22),  # "https_policy"
+    ],
 }
-FIXTURES = ["native.yaml", "cloudformation.yaml", "cloudformation.json", "plan.json", "main.tf"]
+FIXTURES = ["native.yaml", "cloudformation.yaml", "cloudformation.json", "plan.json", "main.tf", "cdktf/main.tf.json"]
 
 
 def lint(*names, base=FORMATS):
@@ -91,7 +102,7 @@ def test_each_finding_is_on_its_own_files_line(name):
     assert sorted((f.rule_id, f.location.line) for f in report.findings) == expected_lines(name)
 
 
-def test_the_five_formats_are_read_by_five_sources():
+def test_the_six_formats_are_read_by_six_sources():
     report = lint(*FIXTURES)
     kinds = {f.location.file: f.source_kind for f in report.findings}
     assert kinds == {
@@ -100,8 +111,9 @@ def test_the_five_formats_are_read_by_five_sources():
         "cloudformation.json": "cloudformation",
         "plan.json": "terraform",
         "main.tf": "terraform",
+        "cdktf/main.tf.json": "terraform",
     }
-    assert report.files_checked == 5 and len(report.findings) == 5 * len(EXPECTED_SUBJECTS)
+    assert report.files_checked == 6 and len(report.findings) == 6 * len(EXPECTED_SUBJECTS)
 
 
 def test_messages_are_the_same_in_every_format():
@@ -146,12 +158,15 @@ def test_logical_paths_are_in_each_sources_own_terms():
         ("main.tf", "SES106"): "aws_sesv2_configuration_set_event_destination.bounces"
         ".event_destination[0].sns_destination[0].topic_arn",
         ("main.tf", "SES301"): "aws_sesv2_configuration_set.transactional.delivery_options[0].tls_policy",
+        ("cdktf/main.tf.json", "SES106"): "aws_sesv2_configuration_set_event_destination.bounces"
+        ".event_destination[0].sns_destination[0].topic_arn",
+        ("cdktf/main.tf.json", "SES301"): "aws_sesv2_configuration_set.transactional.delivery_options[0].tls_policy",
     }
 
 
 @pytest.mark.parametrize(
     "name",
-    ["cloudformation.yaml", "cloudformation.json", "plan.json", "main.tf"],
+    ["cloudformation.yaml", "cloudformation.json", "plan.json", "main.tf", "cdktf/main.tf.json"],
 )
 def test_unresolvable_values_never_cause_findings(name):
     report = lint(f"unknowns/{name}")
@@ -174,7 +189,7 @@ def test_sarif_is_valid_for_every_format(sesguard, tmp_path, validate_sarif):
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         prints.setdefault(uri, set()).add(result["partialFingerprints"]["primaryLocationLineHash"])
     assert prints["cloudformation.yaml"] == prints["cloudformation.json"]
-    assert prints["plan.json"] == prints["main.tf"]
+    assert prints["plan.json"] == prints["main.tf"] == prints["cdktf/main.tf.json"]
     assert len(prints["native.yaml"] | prints["cloudformation.yaml"] | prints["plan.json"]) == 3 * len(
         EXPECTED_SUBJECTS
     )

@@ -21,7 +21,10 @@ from sesguard.linter.vocabulary import TARGET_BY_KEY
 REPO = Path(__file__).resolve().parent.parent
 FORMATS = REPO / "tests" / "fixtures" / "formats"
 RULES = {rid: rule for rid, rule in load_plugins(entry_points=False).rules.items() if rid.startswith("DR")}
-FIXTURES = ["native.yaml", "cloudformation.yaml", "cloudformation.json", "plan.json", "plan.compact.json", "main.tf"]
+FIXTURES = [
+    *("native.yaml", "cloudformation.yaml", "cloudformation.json"),
+    *("plan.json", "plan.compact.json", "main.tf", "cdktf/main.tf.json"),
+]
 
 # native.yaml with one change of every kind (and one unmanaged set).
 CHANGED = """\

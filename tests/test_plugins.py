@@ -132,7 +132,13 @@ def test_builtins_are_all_registered():
     registry = load_plugins(entry_points=False)
     assert {rule_id: (rule.name, rule.level) for rule_id, rule in registry.rules.items()} == BUILTIN_RULES
     assert len(registry.rules) == len(BUILTIN_RULES) == 29  # the whole catalogue of SPEC §5
-    assert [source.kind for source in registry.sources] == ["cloudformation", "terraform", "terraform", "spec"]
+    assert [source.kind for source in registry.sources] == [
+        "cloudformation",
+        "terraform",
+        "terraform",
+        "terraform",
+        "spec",
+    ]
     assert type(registry.sources[-1]) is NativeSpecSource
     assert sorted(registry.reporters) == ["github", "json", "sarif", "text"]
     empty = Report(rules=registry.rules)

@@ -18,6 +18,7 @@ from sesguard.linter.engine import check_files
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.plugins import load_plugins
 from sesguard.linter.sources.terraform_hcl import TerraformHclSource
+from sesguard.linter.sources.terraform_json import TerraformJsonSource
 from sesguard.linter.sources.terraform_plan import TerraformPlanSource
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,6 +62,10 @@ def found(report):
         (TerraformHclSource(), "main.tf", 'resource "aws_ses_event_destination" "a" {}', True),
         (TerraformHclSource(), "main.tf", 'data "aws_sesv2_configuration_set" "a" {}', False),
         (TerraformHclSource(), "main.tf.json", 'resource "aws_sesv2_configuration_set" "a" {}', False),
+        (TerraformJsonSource(), "cdk.tf.json", '{"resource": {"aws_sesv2_configuration_set": {"a": {}}}}', True),
+        (TerraformJsonSource(), "main.TF.JSON", '{"resource": {"aws_ses_event_destination": {"a": {}}}}', True),
+        (TerraformJsonSource(), "main.tf.json", '{"data": {"aws_sns_topic": {"a": {}}}}', False),
+        (TerraformJsonSource(), "main.json", '{"resource": {"aws_sesv2_configuration_set": {"a": {}}}}', False),
     ],
 )
 def test_claims(source, path, text, claimed):
@@ -292,7 +297,7 @@ def test_local_yaml_and_json_checks_never_import_hcl2():
         "import sys\n"
         "from sesguard.cli import main\n"
         "try:\n"
-        "    main(['check', 'native.yaml', 'cloudformation.yaml', 'plan.json', '--quiet'])\n"
+        "    main(['check', 'native.yaml', 'cloudformation.yaml', 'plan.json', 'cdktf/main.tf.json', '--quiet'])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('hcl2', 'lark', 'boto3')))\n"
@@ -362,3 +367,79 @@ def test_without_python_hcl2_a_tf_file_is_a_clear_parse_error(tmp_path, monkeypa
     assert [(f.rule_id, f.message) for f in report.findings] == [
         ("SG001", "reading .tf files needs python-hcl2 (pip install 'python-hcl2>=8')")
     ]
+
+
+# -- the JSON syntax (.tf.json) ----------------------------------------------------------------
+
+
+def test_tf_json_templates_references_and_escapes():
+    document = {
+        "resource": {
+            "aws_sesv2_configuration_set": {
+                "main": {
+                    "//": "a comment, not an attribute",
+                    "configuration_set_name": "mail",
+                    "delivery_options": {"max_delivery_seconds": 600, "sending_pool_name": "$${literal}"},
+                    "tracking_options": [{"custom_redirect_domain": "click.${var.domain}"}],
+                    "tags": {"team": "mail", "cost-center": "${var.cost_center}"},
+                }
+            },
+            "aws_sesv2_configuration_set_event_destination": {
+                "by_reference": {
+                    "configuration_set_name": "${ aws_sesv2_configuration_set.main.id }",
+                    "event_destination_name": "alerts",
+                    "event_destination": {"enabled": "${var.on}", "matching_event_types": ["BOUNCE", "${var.t}"]},
+                }
+            },
+        }
+    }
+    sets, findings = TerraformJsonSource().load("main.tf.json", json.dumps(document, indent=2))
+    (config_set,) = sets
+    assert findings == []
+    assert config_set.name == "mail"
+    assert config_set.options == {
+        "DeliveryOptions": {"MaxDeliverySeconds": 600, "SendingPoolName": "${literal}"},
+        "TrackingOptions": {"CustomRedirectDomain": UNKNOWN},
+    }
+    assert config_set.tags == (("cost-center", UNKNOWN), ("team", "mail"))
+    (destination,) = config_set.destinations  # joined through the reference to the set's id
+    assert (destination.name, destination.enabled, destination.matching_event_types) == (
+        "alerts",
+        UNKNOWN,
+        ("BOUNCE", UNKNOWN),
+    )
+
+
+def test_tf_json_a_module_mixes_both_syntaxes(tmp_path):
+    write(tmp_path, "sets.tf", SETS_TF)
+    destinations = {
+        "resource": {
+            "aws_sesv2_configuration_set_event_destination": {
+                "alerts": {
+                    "configuration_set_name": "${aws_sesv2_configuration_set.mail.configuration_set_name}",
+                    "event_destination_name": "alerts",
+                    "event_destination": {
+                        "enabled": True,
+                        "matching_event_types": ["BOUNCE", "COMPLAINT"],
+                        "sns_destination": {"topic_arn": "arn:aws:sqs:us-east-1:123456789012:alerts"},
+                    },
+                }
+            }
+        }
+    }
+    write(tmp_path, "destinations.tf.json", json.dumps(destinations, indent=2))
+    selected = ("SES106", "SES201")
+    expected = [("SES106", 14, "mail", "alerts")]  # "topic_arn", in the JSON file
+    report = lint(tmp_path, ".", select=selected)
+    assert found(report) == expected
+    assert [f.location.file for f in report.findings] == ["destinations.tf.json"]
+    assert found(lint(tmp_path, "sets.tf", select=selected)) == expected  # the JSON sibling joins the set
+    assert found(lint(tmp_path, "destinations.tf.json", select=selected)) == []  # reported with its set
+
+
+def test_tf_json_an_unreadable_sibling_makes_the_routing_rules_stay_silent(tmp_path):
+    write(tmp_path, "sets.tf", SETS_TF)
+    write(tmp_path, "broken.tf.json", '{"resource": {"aws_sesv2_configuration_set_event_destination": {')
+    report = lint(tmp_path, ".", select=("SES2", "SG001"))
+    assert [(f.rule_id, f.location.file, f.location.line) for f in report.findings] == [("SG001", "broken.tf.json", 1)]
+    assert found(lint(tmp_path, "sets.tf", select=("SES2",))) == []

@@ -53,6 +53,13 @@ def sesguard_sources():
             "sesguard.linter.sources.terraform_plan:TerraformPlanSource",
         ),
         DeferredSource(
+            "Terraform JSON configuration",
+            "terraform",
+            (".json",),
+            ("aws_ses",),
+            "sesguard.linter.sources.terraform_json:TerraformJsonSource",
+        ),
+        DeferredSource(
             "Terraform configuration",
             "terraform",
             (".tf",),

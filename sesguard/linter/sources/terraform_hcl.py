@@ -4,12 +4,8 @@ Only literal values are known: strings without interpolation, numbers, booleans,
 objects of those. A reference from a destination to a set resource of the same module
 (`configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name`, or `.id`), or
 the same literal name, joins the two; every other reference, variable, local, function call or
-`dynamic` block is UNKNOWN, so no rule reports on it.
-
-A module is a directory: a set gets its destinations from every `.tf` file beside it. Each file
-reports the sets it defines (with all their destinations, each located in its own file) and the
-destinations whose set is defined nowhere in the module, so checking a directory reports each
-finding once. A destination whose set is in a sibling file is reported with that file.
+`dynamic` block is UNKNOWN, so no rule reports on it. The files of a directory are one module
+(`terraform_module`).
 
 Positions come from the parse tree python-hcl2 builds with Lark (every attribute, block and list
 element keeps its line), so findings point at the attribute's own line, or the nearest enclosing
@@ -19,23 +15,16 @@ block's. python-hcl2 is imported here, when the first `.tf` file is read, and no
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 from sesguard.linter.model import UNKNOWN
-from sesguard.linter.sources.terraform_resources import (
-    RESOURCE_TYPES,
-    SET_NAME_ATTRIBUTE,
-    TerraformOrigin,
-    TerraformResource,
-    build_model,
-)
+from sesguard.linter.sources.terraform_module import load_module_file, set_references
+from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES, TerraformOrigin, TerraformResource
 
 _SES_RESOURCE = re.compile(r'^\s*resource\s+"?aws_ses(v2)?_', re.M)
-_SET_ATTRIBUTES = {type_: (attribute, "id") for type_, attribute in SET_NAME_ATTRIBUTE.items()}
 
 
 class HclDocument:
@@ -60,15 +49,10 @@ class TerraformHclSource:
         return PurePath(path).suffix.lower() == ".tf" and bool(_SES_RESOURCE.search(text))
 
     def load(self, path: str, text: str):
-        own = _read_resources(path, text)
-        # A Terraform module is a directory: a set in this file may get destinations from a sibling.
-        siblings, incomplete = _sibling_resources(path)
-        resources = own + siblings
-        owned = {id(resource) for resource in own}
-        return build_model(resources, lambda resource: id(resource) in owned, incomplete), []
+        return load_module_file(path, read_resources(path, text)), []
 
 
-def _read_resources(path: str, text: str) -> list:
+def read_resources(path: str, text: str) -> list:
     """The SES resources of one `.tf` file; raises LoadError when it cannot be parsed."""
     tree = _parse(text)
     document = HclDocument()
@@ -89,41 +73,11 @@ def _read_resources(path: str, text: str) -> list:
                 module="",
                 values=values,
                 origin_factory=_origin_factory(TerraformHclSource.kind, path, document, f"{type_}.{name}", base),
-                set_name_refs=_set_references(references.get("configuration_set_name", ())),
+                set_name_refs=set_references(references.get("configuration_set_name", ())),
                 single_instance="count" not in values and "for_each" not in values,
             )
         )
     return resources
-
-
-def _sibling_resources(path: str):
-    """(SES resources of the other `.tf` files in the directory, whether some could not be read).
-
-    A sibling that cannot be read is reported when it is checked itself; here it only means the
-    module's sets may have destinations we cannot see.
-    """
-    here = Path(path)
-    resources, incomplete = [], False
-    try:
-        siblings = sorted(p for p in here.parent.iterdir() if p.suffix == ".tf" and p.name != here.name)
-    except OSError:
-        return [], False
-    for sibling in siblings:
-        display = (here.parent / sibling.name).as_posix()
-        try:
-            stat = sibling.stat()
-            key = (os.path.abspath(sibling), display, stat.st_mtime_ns, stat.st_size)
-            if key not in _SIBLINGS:  # each file of a directory being walked is parsed once as a sibling
-                text = sibling.read_text(encoding="utf-8-sig")
-                _SIBLINGS[key] = _read_resources(display, text) if _SES_RESOURCE.search(text) else []
-        except (OSError, UnicodeDecodeError, LoadError):
-            incomplete = True
-            continue
-        resources.extend(_SIBLINGS[key])
-    return resources, incomplete
-
-
-_SIBLINGS: dict = {}  # (file, path shown, mtime, size) -> resources: one process checks one tree
 
 
 def _origin_factory(kind, path, document, address, base):
@@ -171,15 +125,6 @@ def _parse(text: str):
         raise LoadError(f"invalid HCL: {limits.too_deep(limits.current().max_depth)}")
     except Exception as error:  # the parser's own failures are still this file's parse error
         raise LoadError(f"invalid HCL: {error}")
-
-
-def _set_references(traversals) -> tuple:
-    """`aws_sesv2_configuration_set.main.configuration_set_name` (or `.id`) -> `aws_sesv2_configuration_set.main`."""
-    found = []
-    for parts in traversals:
-        if len(parts) == 3 and parts[0] in _SET_ATTRIBUTES and parts[2] in _SET_ATTRIBUTES[parts[0]]:
-            found.append(f"{parts[0]}.{parts[1]}")
-    return tuple(dict.fromkeys(found))
 
 
 # -- the Lark tree -----------------------------------------------------------------------------
