@@ -321,9 +321,12 @@ def _drift(args) -> int:
     for finding in drift_findings:  # `level` from the config's [rules.DRxxx] table, as for every rule
         finding.level = settings.rules.get(finding.rule_id, {}).get("level") or finding.level
     report.findings += drift_findings
-    # The spec's suppressions of the drift rules that ran; the others are judged by `check`.
+    # The spec's suppressions of the drift rules that ran; the others are judged by `check`. One is
+    # stale (SG100) only if its drift was looked for everywhere: not past what could not be read.
     declarations = [d for d in declarations if any(d.matches_rule(rid) for rid in rules)]
-    report.findings = apply_suppressions(report.findings, declarations, rules, settings.mandatory, registry.rules)
+    looked_everywhere = spec_complete and not unread
+    judged = {rid: r for rid, r in rules.items() if looked_everywhere and not (rid == "DR002" and args.only_named_sets)}
+    report.findings = apply_suppressions(report.findings, declarations, judged, settings.mandatory, registry.rules)
     judges = {rid: r for rid, r in registry.rules.items() if "suppressions" in r.tags and settings.selects(rid)}
     report = Report(
         findings=sorted(

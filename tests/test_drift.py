@@ -428,3 +428,23 @@ def test_check_does_not_call_a_drift_suppression_unused(cli, tmp_path):
         1,
         "spec.yaml:6:9: SG100 warning suppression of SES301 matched no finding; remove it [transactional]\n",
     )
+
+
+def test_a_suppression_comment_without_a_reason_is_checks_to_report_and_changes_no_drift(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text("ConfigurationSets:\n  - Name: transactional  # sesguard: ignore[SES301]\n")
+    (tmp_path / "live.yaml").write_text("# sesguard: ignore[SES301]\nConfigurationSets:\n  - Name: rogue\n")
+
+    code, document, _ = run_json(cli, tmp_path, "spec.yaml", "--against", "live.yaml")
+
+    assert (code, suppressed(document)) == (1, [("DR002", 1, None, []), ("DR001", 2, None, [])])
+    code, out, _ = cli("check", "spec.yaml", "--select", "SG", "--quiet", cwd=tmp_path)
+    assert (code, out.split(": ", 1)[0]) == (2, "spec.yaml:2:26")  # SG002 there, where it belongs
+
+
+def test_suppressions_are_not_called_stale_when_the_other_side_could_not_be_read(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text(SUPPRESSED_SPEC)
+    (tmp_path / "live.yaml").write_text("ConfigurationSets: [unclosed\n")
+
+    code, document, _ = run_json(cli, tmp_path, "spec.yaml", "--against", "live.yaml")
+
+    assert (code, [f["rule_id"] for f in document["findings"]]) == (2, ["SG001"])

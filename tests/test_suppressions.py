@@ -210,6 +210,23 @@ def test_a_comment_without_a_reason_suppresses_nothing_and_is_sg002(cli, tmp_pat
     assert any(line.startswith("spec.yaml:3:23: SES301 warning") for line in lines(out))
 
 
+def test_json_has_no_comments_so_a_string_that_looks_like_one_suppresses_nothing(cli, tmp_path):
+    spec = {
+        "ConfigurationSets": [
+            {"Name": "json", "DeliveryOptions": {"TlsPolicy": "OPTIONAL"}, "Tags": [{"Key": "note", "Value": "x"}]}
+        ]
+    }
+    spec["ConfigurationSets"][0]["Tags"][0]["Value"] = "# sesguard: ignore[SES301] not a comment"
+    (tmp_path / "spec.json").write_text(json.dumps(spec, indent=2))
+
+    code, out, _ = cli("check", "spec.json", "--select", "SES301,SG", "--quiet", cwd=tmp_path)
+
+    assert (code, lines(out)) == (
+        1,
+        ["spec.json:6:9: SES301 warning DeliveryOptions.TlsPolicy is OPTIONAL; set it to REQUIRE [json]"],
+    )
+
+
 def test_terraform_comment_suppression(cli, tmp_path):
     (tmp_path / "main.tf").write_text(
         'resource "aws_sesv2_configuration_set" "relay" {\n'

@@ -64,7 +64,7 @@ def found(report):
         (TerraformHclSource(), "main.tf.json", 'resource "aws_sesv2_configuration_set" "a" {}', False),
         (TerraformJsonSource(), "cdk.tf.json", '{"resource": {"aws_sesv2_configuration_set": {"a": {}}}}', True),
         (TerraformJsonSource(), "main.TF.JSON", '{"resource": {"aws_ses_event_destination": {"a": {}}}}', True),
-        (TerraformJsonSource(), "main.tf.json", '{"data": {"aws_sns_topic": {"a": {}}}}', False),
+        (TerraformJsonSource(), "main.tf.json", '{"data": {"aws_sesv2_configuration_set": {"a": {}}}}', False),
         (TerraformJsonSource(), "main.json", '{"resource": {"aws_sesv2_configuration_set": {"a": {}}}}', False),
     ],
 )
@@ -361,6 +361,13 @@ def test_an_unreadable_sibling_makes_the_routing_rules_stay_silent(tmp_path):
     assert [f.rule_id for f in lint(tmp_path, "sets.tf", select=("SES2",)).findings] == ["SES201", "SES203", "SES204"]
 
 
+def test_a_sibling_that_only_mentions_ses_is_not_part_of_the_module(tmp_path):
+    write(tmp_path, "sets.tf", SETS_TF)
+    write(tmp_path, "identities.tf", '# reads aws_ses identities\ndata "aws_ses_domain_identity" "x" {\n')  # unclosed
+    report = lint(tmp_path, "sets.tf", select=("SES2",))
+    assert [f.rule_id for f in report.findings] == ["SES201", "SES203", "SES204"]
+
+
 def test_without_python_hcl2_a_tf_file_is_a_clear_parse_error(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "hcl2", None)  # `import hcl2` now raises ImportError
     report = lint(tmp_path, write(tmp_path, "main.tf", SETS_TF))
@@ -443,3 +450,49 @@ def test_tf_json_an_unreadable_sibling_makes_the_routing_rules_stay_silent(tmp_p
     report = lint(tmp_path, ".", select=("SES2", "SG001"))
     assert [(f.rule_id, f.location.file, f.location.line) for f in report.findings] == [("SG001", "broken.tf.json", 1)]
     assert found(lint(tmp_path, "sets.tf", select=("SES2",))) == []
+
+
+@pytest.mark.parametrize(
+    "text, position, problem",
+    [
+        ('[{"resource": {"aws_sesv2_configuration_set": {}}}]', (1, 1), "the file must be an object"),
+        (
+            '{"resource": {"aws_sesv2_configuration_set": "main"}}',
+            (1, 15),
+            "resource.aws_sesv2_configuration_set must be an object or a list of objects",
+        ),
+        (
+            '{"resource": {\n  "aws_sesv2_configuration_set": {"main": null}}}',
+            (2, 35),
+            "resource.aws_sesv2_configuration_set.main must be an object or a list of objects",
+        ),
+        (
+            '{"resource": [{"aws_ses_event_destination": {"d": [{}, [{}]]}}]}',
+            (1, 56),  # the inner list
+            "resource[0].aws_ses_event_destination.d must be an object or a list of objects",
+        ),
+    ],
+)
+def test_tf_json_that_is_not_terraforms_shape_is_a_parse_error_at_its_place(tmp_path, text, position, problem):
+    report = lint(tmp_path, write(tmp_path, "main.tf.json", text))
+    assert [(f.rule_id, (f.location.line, f.location.column), f.message) for f in report.findings] == [
+        ("SG001", position, f"invalid Terraform JSON: {problem}")
+    ]
+
+
+def test_tf_json_dynamic_blocks_win_and_comments_are_only_in_block_bodies():
+    document = {
+        "resource": {
+            "aws_sesv2_configuration_set": {
+                "main": {
+                    "configuration_set_name": "mail",
+                    "dynamic": {"delivery_options": {"for_each": "${var.x}", "content": {"tls_policy": "REQUIRE"}}},
+                    "delivery_options": {"tls_policy": "OPTIONAL"},  # written after `dynamic`: still generated
+                    "tags": {"//": "a key here, not a comment"},
+                }
+            }
+        }
+    }
+    (config_set,) = TerraformJsonSource().load("main.tf.json", json.dumps(document))[0]
+    assert config_set.options == {"DeliveryOptions": UNKNOWN}
+    assert config_set.tags == (("//", "a key here, not a comment"),)

@@ -41,7 +41,9 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
     declarations = []  # inline suppressions of every file, applied once every rule ran
     for path, text, source, config_sets in _read_sources(paths, registry, settings, report, verbose):
         report.findings.extend(run_rules(config_sets, report, settings))
-        declarations.extend(_declarations(path, text, source, config_sets, report))
+        found, problems = _declarations(path, text, source, config_sets)
+        declarations.extend(found)
+        report.findings.extend(problems)
     report.findings = apply_suppressions(
         report.findings, declarations, rules_that_ran(report.rules), settings.mandatory, registry.rules
     )
@@ -53,11 +55,10 @@ def rules_that_ran(rules: dict) -> dict:
     return {rid: rule for rid, rule in rules.items() if "drift" not in rule.tags}
 
 
-def _declarations(path, text, source, config_sets, report: Report) -> list:
-    """The inline suppressions of one file: its model's and its comments'; a bad comment is SG002 in `report`."""
+def _declarations(path, text, source, config_sets) -> tuple[list, list]:
+    """(inline suppressions of one file, its model's and its comments'; SG002 for comments that say too little)."""
     comments, problems = comment_declarations(path, text, getattr(source, "kind", "file"))
-    report.findings.extend(problems)
-    return model_declarations(config_sets) + comments
+    return model_declarations(config_sets) + comments, problems
 
 
 def _read_sources(paths, registry, settings, report: Report, verbose=None):
@@ -144,11 +145,12 @@ def read_files(paths, registry, settings, verbose=None) -> tuple[list, list, Rep
     """(sets, inline suppressions, report) of local files and directories, without running rules.
 
     For `sesguard drift`. The report holds what reading found (SG001/SG002) and the file counts; its
-    `rules` are empty.
+    `rules` are empty. A suppression comment that says too little is `check`'s to report: here it
+    only suppresses nothing.
     """
     report = Report()
     config_sets, declarations = [], []
     for path, text, source, sets in _read_sources(paths, registry, settings, report, verbose):
         config_sets += sets
-        declarations += _declarations(path, text, source, sets, report)
+        declarations += _declarations(path, text, source, sets)[0]
     return config_sets, declarations, report

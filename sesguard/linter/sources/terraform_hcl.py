@@ -21,8 +21,8 @@ from pathlib import PurePath
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
 from sesguard.linter.model import UNKNOWN
-from sesguard.linter.sources.terraform_module import load_module_file, set_references
-from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES, TerraformOrigin, TerraformResource
+from sesguard.linter.sources.terraform_module import configuration_resource, load_module_file
+from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES
 
 _SES_RESOURCE = re.compile(r'^\s*resource\s+"?aws_ses(v2)?_', re.M)
 
@@ -65,23 +65,11 @@ def read_resources(path: str, text: str) -> list:
         base = ("resource", type_, name)
         document.positions[base] = _position(block)
         values, references = _read_body(_block_body(block), base, document, 1)
+        set_references = references.get("configuration_set_name", ())
         resources.append(
-            TerraformResource(
-                type=type_,
-                name=name,
-                address=f"{type_}.{name}",
-                module="",
-                values=values,
-                origin_factory=_origin_factory(TerraformHclSource.kind, path, document, f"{type_}.{name}", base),
-                set_name_refs=set_references(references.get("configuration_set_name", ())),
-                single_instance="count" not in values and "for_each" not in values,
-            )
+            configuration_resource(TerraformHclSource, path, document, type_, name, base, values, set_references)
         )
     return resources
-
-
-def _origin_factory(kind, path, document, address, base):
-    return lambda translate: TerraformOrigin(kind, path, document, address, base, translate)
 
 
 # Quoted strings (with escapes) and comments: brackets inside them are not structure.

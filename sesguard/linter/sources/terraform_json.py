@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import re
 
+from sesguard.linter.errors import LoadError
 from sesguard.linter.located_json import load_json
 from sesguard.linter.model import UNKNOWN
-from sesguard.linter.sources.terraform_module import load_module_file, set_references
-from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES, TerraformOrigin, TerraformResource
+from sesguard.linter.origins import format_path
+from sesguard.linter.sources.terraform_module import configuration_resource, load_module_file
+from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES
 
+_RESOURCE_KEY = re.compile(r'"resource"\s*:')
 _SES_RESOURCE = re.compile(r'"aws_ses(v2)?_\w+"\s*:')
 _LONE_REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)\s*\}")
 _MAP_ATTRIBUTES = ("tags", "tags_all")  # objects that are values, not blocks
-_COMMENT = "//"
+_COMMENT = "//"  # a comment in a block body (only there: in a map it is a key like any other)
 
 
 class TerraformJsonSource:
@@ -29,60 +32,60 @@ class TerraformJsonSource:
     kind = "terraform"
 
     def claims(self, path: str, text: str) -> bool:
-        return path.lower().endswith(".tf.json") and bool(_SES_RESOURCE.search(text))
+        if not path.lower().endswith(".tf.json"):
+            return False
+        return bool(_RESOURCE_KEY.search(text) and _SES_RESOURCE.search(text))
 
     def load(self, path: str, text: str):
         return load_module_file(path, read_resources(path, text)), []
 
 
 def read_resources(path: str, text: str) -> list:
-    """The SES resources of one `.tf.json` file; raises LoadError when it is not JSON."""
+    """The SES resources of one `.tf.json` file; raises LoadError when it is not JSON, or not Terraform's."""
     document = load_json(text)
     resources = []
-    for type_, name, body, raw_base in _resource_blocks(document.data):
-        if type_ not in RESOURCE_TYPES or not isinstance(body, dict):
-            continue
+    for type_, name, body, raw_base in _resource_blocks(document):
         located = _ResourceDocument(document, raw_base)
         references: list = []
         values = _body(body, (), located, references)
-        address = f"{type_}.{name}"
+        set_references = [ref for attribute, ref in references if attribute == ("configuration_set_name",)]
         resources.append(
-            TerraformResource(
-                type=type_,
-                name=name,
-                address=address,
-                module="",
-                values=values,
-                origin_factory=_origin_factory(path, located, address),
-                set_name_refs=set_references(ref for at, ref in references if at == ("configuration_set_name",)),
-                single_instance="count" not in values and "for_each" not in values,
-            )
+            configuration_resource(TerraformJsonSource, path, located, type_, name, (), values, set_references)
         )
     return resources
 
 
-def _origin_factory(path, located, address):
-    return lambda translate: TerraformOrigin(TerraformJsonSource.kind, path, located, address, (), translate)
-
-
-def _resource_blocks(data):
-    """(type, name, body, JSON path of the body) of every resource; each level may also be a list."""
-    for resources, path in _objects(data.get("resource") if isinstance(data, dict) else None, ("resource",)):
+def _resource_blocks(document):
+    """(type, name, body, JSON path of the body) of every SES resource; each level may also be a list."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise _not_terraform(document, (), "the file must be an object")
+    for resources, path in _objects(document, data.get("resource") or {}, ("resource",)):
         for type_, by_name in resources.items():
-            for named, named_path in _objects(by_name, path + (type_,)):
+            if type_ not in RESOURCE_TYPES:
+                continue
+            for named, named_path in _objects(document, by_name, path + (type_,)):
                 for name, bodies in named.items():
-                    for body, body_path in _objects(bodies, named_path + (name,)):
+                    for body, body_path in _objects(document, bodies, named_path + (name,)):
                         yield type_, name, body, body_path
 
 
-def _objects(value, path):
+def _objects(document, value, path):
     """`value` as (object, JSON path) pairs: an object is one, a list gives its objects."""
     if isinstance(value, dict):
         yield value, path
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                yield item, path + (index,)
+        return
+    items = value if isinstance(value, list) else [value]
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            where = path + (index,) if isinstance(value, list) else path
+            raise _not_terraform(document, where, f"{format_path(path)} must be an object or a list of objects")
+        yield item, path + (index,)
+
+
+def _not_terraform(document, path, problem: str) -> LoadError:
+    line, column, _ = document.locate(path)
+    return LoadError(f"invalid Terraform JSON: {problem}", line, column)
 
 
 class _ResourceDocument:
@@ -107,15 +110,15 @@ class _ResourceDocument:
 
 def _body(body: dict, path: tuple, located: _ResourceDocument, references: list) -> dict:
     """Attributes and nested blocks of a block body, with blocks as lists of bodies (as in a plan)."""
-    values = {}
+    values, generated = {}, set()
     for key, value in body.items():
         if key == _COMMENT:
             continue
-        if key == "dynamic":  # generated blocks: unknown in number and content
-            for generated, _ in _objects(value, ()):
-                values.update({label: UNKNOWN for label in generated if label != _COMMENT})
-            continue
-        if key in _MAP_ATTRIBUTES or not isinstance(value, (dict, list)):
+        if key == "dynamic":  # generated blocks: unknown in number and content, whatever else is written
+            for blocks in value if isinstance(value, list) else [value]:
+                if isinstance(blocks, dict):
+                    generated.update(label for label in blocks if label != _COMMENT)
+        elif key in _MAP_ATTRIBUTES or not isinstance(value, (dict, list)):
             values[key] = _value(value, path + (key,), references)
         elif isinstance(value, dict):
             located.lone_blocks.add(path + (key,))
@@ -124,7 +127,7 @@ def _body(body: dict, path: tuple, located: _ResourceDocument, references: list)
             values[key] = [_body(item, path + (key, index), located, references) for index, item in enumerate(value)]
         else:
             values[key] = _value(value, path + (key,), references)
-    return values
+    return {**values, **dict.fromkeys(generated, UNKNOWN)}
 
 
 def _value(value, attribute: tuple, references: list):
@@ -134,7 +137,7 @@ def _value(value, attribute: tuple, references: list):
     if isinstance(value, list):
         return [_value(item, attribute, references) for item in value]
     if isinstance(value, dict):
-        return {key: _value(item, attribute, references) for key, item in value.items() if key != _COMMENT}
+        return {key: _value(item, attribute, references) for key, item in value.items()}
     return value
 
 

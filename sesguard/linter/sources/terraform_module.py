@@ -12,9 +12,13 @@ import os
 from pathlib import Path
 
 from sesguard.linter.errors import LoadError
-from sesguard.linter.sources.terraform_resources import SET_NAME_ATTRIBUTE, build_model
+from sesguard.linter.sources.terraform_resources import (
+    SET_NAME_ATTRIBUTE,
+    TerraformResource,
+    build_model,
+    origin_factory,
+)
 
-CONFIGURATION_SUFFIXES = (".tf", ".tf.json")
 # What may name a set: `aws_sesv2_configuration_set.main.configuration_set_name`, or its `.id`.
 _SET_ATTRIBUTES = {type_: (attribute, "id") for type_, attribute in SET_NAME_ATTRIBUTE.items()}
 _SIBLINGS: dict = {}  # (file, path shown, mtime, size) -> resources: one process checks one tree
@@ -25,6 +29,21 @@ def load_module_file(path: str, own: list) -> list:
     siblings, incomplete = _sibling_resources(path)
     owned = {id(resource) for resource in own}
     return build_model(own + siblings, lambda resource: id(resource) in owned, incomplete)
+
+
+def configuration_resource(source, path, document, type_, name, base, values, references) -> TerraformResource:
+    """A resource of a root-module configuration file; `references` are those of its `configuration_set_name`."""
+    address = f"{type_}.{name}"
+    return TerraformResource(
+        type=type_,
+        name=name,
+        address=address,
+        module="",
+        values=values,
+        origin_factory=origin_factory(source.kind, path, document, address, base),
+        set_name_refs=set_references(references),
+        single_instance="count" not in values and "for_each" not in values,
+    )
 
 
 def set_references(traversals) -> tuple:
@@ -45,7 +64,7 @@ def _sibling_resources(path: str):
     here = Path(path)
     resources, incomplete = [], False
     try:
-        siblings = sorted(p for p in here.parent.iterdir() if _reader(p.name) and p.name != here.name)
+        siblings = sorted(p for p in here.parent.iterdir() if _syntax(p.name) and p.name != here.name)
     except OSError:
         return [], False
     for sibling in siblings:
@@ -55,7 +74,9 @@ def _sibling_resources(path: str):
             key = (os.path.abspath(sibling), display, stat.st_mtime_ns, stat.st_size)
             if key not in _SIBLINGS:  # each file of a directory being walked is parsed once as a sibling
                 text = sibling.read_text(encoding="utf-8-sig")
-                _SIBLINGS[key] = _reader(sibling.name)(display, text) if "aws_ses" in text else []
+                source, read_resources = _syntax(sibling.name)
+                # Only a file its source claims: one that merely mentions SES is not this module's problem.
+                _SIBLINGS[key] = read_resources(display, text) if source.claims(display, text) else []
         except (OSError, UnicodeDecodeError, LoadError):
             incomplete = True
             continue
@@ -63,15 +84,15 @@ def _sibling_resources(path: str):
     return resources, incomplete
 
 
-def _reader(name: str):
-    """The function reading the SES resources of a configuration file called `name`, or None."""
-    # Imported here: each reader imports this module, and only the syntax a module uses is needed.
+def _syntax(name: str):
+    """(source, its read_resources) for a configuration file called `name`; None for other files."""
+    # Imported here: each syntax's module imports this one, and a module may use only one syntax.
     if name.lower().endswith(".tf.json"):
-        from sesguard.linter.sources.terraform_json import read_resources
+        from sesguard.linter.sources import terraform_json as syntax
 
-        return read_resources
+        return syntax.TerraformJsonSource(), syntax.read_resources
     if name.lower().endswith(".tf"):
-        from sesguard.linter.sources.terraform_hcl import read_resources
+        from sesguard.linter.sources import terraform_hcl as syntax
 
-        return read_resources
+        return syntax.TerraformHclSource(), syntax.read_resources
     return None

@@ -18,9 +18,9 @@ from sesguard.linter.located_json import load_json
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_resources import (
     RESOURCE_TYPES,
-    TerraformOrigin,
     TerraformResource,
     build_model,
+    origin_factory,
 )
 
 _FORMAT_VERSION = re.compile(r'"format_version"\s*:')
@@ -61,16 +61,12 @@ class TerraformPlanSource:
                     address=address,
                     module=module_address,
                     values=_with_unknowns(values, unknowns.get(address)),
-                    origin_factory=_origin_factory(self.kind, path, document, address, json_path + ("values",)),
+                    origin_factory=origin_factory(self.kind, path, document, address, json_path + ("values",)),
                     set_name_refs=references.get(config_key, ()),
                     single_instance="index" not in resource,
                 )
             )
         return build_model(resources), []
-
-
-def _origin_factory(kind, path, document, address, base):
-    return lambda translate: TerraformOrigin(kind, path, document, address, base, translate)
 
 
 def _walk(module, json_path):

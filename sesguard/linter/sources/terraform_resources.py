@@ -1,6 +1,6 @@
-"""Terraform's SES resources onto the model, shared by the plan/state JSON and the `.tf` sources.
+"""Terraform's SES resources onto the model, shared by the plan/state JSON, `.tf` and `.tf.json` sources.
 
-Both sources hand over `TerraformResource`s whose `values` look like a plan's: attributes by their
+Each source hands over `TerraformResource`s whose `values` look like a plan's: attributes by their
 Terraform names, nested blocks as lists of objects, UNKNOWN for whatever is not known (a computed
 value, a variable, a `dynamic` block). This module maps the four resource types (SPEC §11.3):
 
@@ -103,6 +103,11 @@ class TerraformOrigin:
         path = self.translate(tuple(field))
         line, column, _ = self.document.locate(self.base + path)
         return Location(self.file, line, column, self.address + (f".{format_path(path)}" if path else ""))
+
+
+def origin_factory(kind: str, path: str, document, address: str, base: tuple) -> Callable:
+    """translate -> the TerraformOrigin of a resource at `base` in a located `document`."""
+    return lambda translate: TerraformOrigin(kind, path, document, address, base, translate)
 
 
 def snake(name: str) -> str:
