@@ -326,6 +326,38 @@ INPUTS = [
             "name.json:1:63: SG002 error ConfigurationSets[0].EventDestinations[0].Name must be a string, not object",
         ),
     ),
+    Input(
+        "tf-json-truncated",
+        files(cut__tf__json='{"resource": {"aws_sesv2_configuration_set": {"a": {"configuration_set_name": '),
+        2,
+        ("cut.tf.json:1:79: SG001 error invalid JSON: Expecting value",),
+    ),
+    Input(
+        "tf-json-deep",
+        files(
+            deep__tf__json='{"resource": {"aws_sesv2_configuration_set": {"a": {"tags": '
+            + "[" * 500
+            + "]" * 500
+            + "}}}}"
+        ),
+        2,
+        ("deep.tf.json:1:157: SG001 error nesting deeper than 100 levels (raise [limits] max-depth to allow more)",),
+    ),
+    Input(
+        "tf-json-wrong-shape",
+        files(shape__tf__json='{"resource": {"aws_sesv2_configuration_set": ["main"]}}'),
+        2,
+        (
+            "shape.tf.json:1:47: SG001 error invalid Terraform JSON: resource.aws_sesv2_configuration_set must be an "
+            "object or a list of objects",
+        ),
+    ),
+    Input(
+        "tf-json-duplicate-key",
+        files(dup__tf__json='{"resource": {"aws_sesv2_configuration_set": {"a": {}, "a": {}}}}'),
+        2,
+        ("dup.tf.json:1:56: SG001 error duplicate key 'a'",),
+    ),
     Input("top-level-list-yaml", files(list__yaml="- ConfigurationSets: []\n"), 1, (), skipped=1),
     Input("configuration-sets-null", files(null__yaml="ConfigurationSets:\n"), 2, ("null.yaml:1:… SG002 error …",)),
     Input(
