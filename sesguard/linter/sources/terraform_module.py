@@ -41,12 +41,12 @@ def configuration_resource(source, path, document, type_, name, base, values, re
         module="",
         values=values,
         origin_factory=origin_factory(source.kind, path, document, address, base),
-        set_name_refs=set_references(references),
+        set_name_refs=_set_references(references),
         single_instance="count" not in values and "for_each" not in values,
     )
 
 
-def set_references(traversals) -> tuple:
+def _set_references(traversals) -> tuple:
     """`aws_sesv2_configuration_set.main.configuration_set_name` (or `.id`) -> `aws_sesv2_configuration_set.main`."""
     found = []
     for parts in traversals:
