@@ -72,6 +72,23 @@ def test_only_new_findings_count(cli, tmp_path):
     assert code == 1
 
 
+def test_github_annotates_only_new_findings(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text(SPEC)
+    cli("check", "spec.yaml", *SELECT, "--write-baseline", "baseline.json", cwd=tmp_path)
+    (tmp_path / "spec.yaml").write_text(SPEC + "    SendingOptions: {SendingEnabled: false}\n")
+
+    code, out, _ = cli("check", "spec.yaml", *SELECT, "--baseline", "baseline.json", "--format", "github", cwd=tmp_path)
+
+    assert (code, out) == (
+        0,
+        "::notice file=spec.yaml,line=5,col=22,title=SES305::SendingOptions.SendingEnabled is false:"
+        " SES rejects mail sent with this set [relay]\n",
+    )
+    (tmp_path / "spec.yaml").write_text("ConfigurationSets: []\n")  # everything fixed: absent, not annotated
+    code, out, _ = cli("check", "spec.yaml", *SELECT, "--baseline", "baseline.json", "--format", "github", cwd=tmp_path)
+    assert (code, out) == (0, "")
+
+
 def test_show_suppressed_also_shows_baseline_findings(cli, tmp_path):
     (tmp_path / "spec.yaml").write_text(SPEC)
     cli("check", "spec.yaml", *SELECT, "--write-baseline", "baseline.json", cwd=tmp_path)

@@ -1,7 +1,12 @@
-"""GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=ID::message`."""
+"""GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=ID::message`.
+
+One annotation per active finding: suppressed ones, and those a baseline accepts (or lists as
+fixed), are no more a pull request's business than they are the exit code's.
+"""
 
 from __future__ import annotations
 
+from sesguard.linter.findings import is_active
 from sesguard.linter.reporters import finding_path
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -10,7 +15,7 @@ _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 def render(report, options) -> str:
     lines = []
     for finding in report.findings:
-        if finding.suppressions:
+        if not is_active(finding):
             continue
         loc = finding.location
         properties = ",".join(
