@@ -93,7 +93,7 @@ def test_a_destination_with_an_unknown_set_name_joins_through_the_configuration_
     bus["expressions"]["configuration_set_name"] = {"references": ["var.set_name"]}
     sets, _ = TerraformPlanSource().load("plan.json", json.dumps(plan, indent=2))
     assert [(s.name, [d.name for d in s.destinations]) for s in sets] == [
-        ("transactional", ["archive", "bounces"]),
+        ("transactional", ["archive", "bounces", UNKNOWN]),  # bus may be its: routing is not judged
         (UNKNOWN, ["bus", UNKNOWN]),  # a stand-in set: its options and other destinations unknown
     ]
 
@@ -133,7 +133,10 @@ def test_resources_in_nested_modules_join_within_their_module(tmp_path):
         {"address": "module.a", "child_modules": [mail]},
         {"address": "module.b", "child_modules": [other]},
     ]
-    plan["resource_changes"] = []  # no after_unknown: the bus destination has no set name
+    for module in (mail, other):  # every set name known: nothing left to the configuration's references
+        bus = next(r for r in module["resources"] if r["name"] == "bus")
+        bus["values"]["configuration_set_name"] = "transactional"
+    plan["resource_changes"] = []
     plan["configuration"] = {}
     report = lint(tmp_path, write(tmp_path, "plan.json", json.dumps(plan, indent=2)), select=("SES301", "SES201"))
     by_path = sorted((f.rule_id, f.location.logical_path) for f in report.findings)
@@ -496,3 +499,77 @@ def test_tf_json_dynamic_blocks_win_and_comments_are_only_in_block_bodies():
     (config_set,) = TerraformJsonSource().load("main.tf.json", json.dumps(document))[0]
     assert config_set.options == {"DeliveryOptions": UNKNOWN}
     assert config_set.tags == (("//", "a key here, not a comment"),)
+
+
+# -- set names that are not literals -----------------------------------------------------------
+
+ROUTED = """\
+resource "aws_sesv2_configuration_set" "mail" {
+  SET_NAME
+}
+
+resource "aws_sesv2_configuration_set_event_destination" "alerts" {
+  DESTINATION_SET_NAME
+  event_destination_name = "alerts"
+  event_destination {
+    enabled              = true
+    matching_event_types = ["BOUNCE", "COMPLAINT"]
+    sns_destination {
+      topic_arn = "arn:aws:sns:us-east-1:123456789012:alerts"
+    }
+  }
+}
+"""
+
+
+def routed(set_name: str, destination_set_name: str) -> str:
+    return ROUTED.replace("DESTINATION_SET_NAME", destination_set_name).replace("SET_NAME", set_name)
+
+
+def test_the_same_reference_names_the_same_set(tmp_path):
+    text = routed("configuration_set_name = var.set_name", "configuration_set_name = var.set_name")
+    report = lint(tmp_path, write(tmp_path, "main.tf", text), select=("SES2",))
+    # Joined: BOUNCE and COMPLAINT reach SNS (no SES201); the missing archive is still a finding.
+    assert found(report) == [("SES203", 1, "<unknown>", None), ("SES204", 1, "<unknown>", None)]
+
+
+def test_the_same_reference_in_json_syntax_names_the_same_set(tmp_path):
+    document = {
+        "resource": {
+            "aws_sesv2_configuration_set": {"mail": {"configuration_set_name": "${var.set_name}"}},
+            "aws_sesv2_configuration_set_event_destination": {
+                "alerts": {
+                    "configuration_set_name": "${var.set_name}",
+                    "event_destination_name": "alerts",
+                    "event_destination": {
+                        "enabled": True,
+                        "matching_event_types": ["BOUNCE", "COMPLAINT"],
+                        "sns_destination": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts"},
+                    },
+                }
+            },
+        }
+    }
+    (config_set,) = TerraformJsonSource().load("main.tf.json", json.dumps(document))[0]
+    assert [d.name for d in config_set.destinations] == ["alerts"]
+
+
+@pytest.mark.parametrize(
+    "set_name, destination_set_name",
+    [
+        # a literal set, and a destination that may be its
+        ('configuration_set_name = "mail"', "configuration_set_name = var.other"),
+        # a set that may be the one a literal destination names
+        ("configuration_set_name = var.set_name", 'configuration_set_name = "other"'),
+        # for_each on both sides: no two are known to match
+        (
+            "for_each = var.sets\n  configuration_set_name = each.value",
+            "for_each = var.sets\n  configuration_set_name = each.value",
+        ),
+    ],
+)
+def test_a_set_that_may_have_destinations_it_cannot_see_is_not_judged_on_routing(
+    tmp_path, set_name, destination_set_name
+):
+    report = lint(tmp_path, write(tmp_path, "main.tf", routed(set_name, destination_set_name)), select=("SES2",))
+    assert [f.rule_id for f in report.findings if f.destination_name is None] == []

@@ -3,8 +3,9 @@
 Only literal values are known: strings without interpolation, numbers, booleans, lists and
 objects of those. A reference from a destination to a set resource of the same module
 (`configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name`, or `.id`), or
-the same literal name, joins the two; every other reference, variable, local, function call or
-`dynamic` block is UNKNOWN, so no rule reports on it. The files of a directory are one module
+the same literal name, or the same lone reference on both (`var.set_name`), joins the two; every
+other reference, variable, local, function call or `dynamic` block is UNKNOWN, so no rule reports
+on it. The files of a directory are one module
 (`terraform_module`).
 
 Positions come from the parse tree python-hcl2 builds with Lark (every attribute, block and list
@@ -65,9 +66,8 @@ def read_resources(path: str, text: str) -> list:
         base = ("resource", type_, name)
         document.positions[base] = _position(block)
         values, references = _read_body(_block_body(block), base, document, 1)
-        set_references = references.get("configuration_set_name", ())
         resources.append(
-            configuration_resource(TerraformHclSource, path, document, type_, name, base, values, set_references)
+            configuration_resource(TerraformHclSource, path, document, type_, name, base, values, references)
         )
     return resources
 

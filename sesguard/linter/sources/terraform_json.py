@@ -48,9 +48,12 @@ def read_resources(path: str, text: str) -> list:
         located = _ResourceDocument(document, raw_base)
         references: list = []
         values = _body(body, (), located, references)
-        set_references = [ref for attribute, ref in references if attribute == ("configuration_set_name",)]
+        by_attribute: dict = {}
+        for (attribute, *inner), reference in references:
+            if not inner:  # the resource's own attributes, not those of its blocks
+                by_attribute.setdefault(attribute, []).append(reference)
         resources.append(
-            configuration_resource(TerraformJsonSource, path, located, type_, name, (), values, set_references)
+            configuration_resource(TerraformJsonSource, path, located, type_, name, (), values, by_attribute)
         )
     return resources
 

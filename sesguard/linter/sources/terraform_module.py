@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from sesguard.linter.errors import LoadError
+from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_resources import (
     SET_NAME_ATTRIBUTE,
     TerraformResource,
@@ -32,8 +33,12 @@ def load_module_file(path: str, own: list) -> list:
 
 
 def configuration_resource(source, path, document, type_, name, base, values, references) -> TerraformResource:
-    """A resource of a root-module configuration file; `references` are those of its `configuration_set_name`."""
+    """A resource of a root-module configuration file; `references`: attribute -> the references in its value."""
     address = f"{type_}.{name}"
+    # A set's own name, or a destination's set name, written as nothing but one reference.
+    name_attribute = SET_NAME_ATTRIBUTE.get(type_, "configuration_set_name")
+    name_references = references.get(name_attribute, ())
+    lone = len(name_references) == 1 and values.get(name_attribute) is UNKNOWN
     return TerraformResource(
         type=type_,
         name=name,
@@ -41,8 +46,9 @@ def configuration_resource(source, path, document, type_, name, base, values, re
         module="",
         values=values,
         origin_factory=origin_factory(source.kind, path, document, address, base),
-        set_name_refs=_set_references(references),
+        set_name_refs=_set_references(references.get("configuration_set_name", ())),
         single_instance="count" not in values and "for_each" not in values,
+        name_expression=".".join(name_references[0]) if lone else None,
     )
 
 

@@ -86,6 +86,9 @@ class TerraformResource:
     origin_factory: Callable  # translate -> Origin for this resource
     set_name_refs: tuple = ()  # resources `configuration_set_name` refers to, as "TYPE.NAME"
     single_instance: bool = True  # no count/for_each: a reference to it names one set
+    # A set's name, or a destination's set name, when it is exactly one reference (`var.set_name`):
+    # the same expression in the same module is the same set, as two `!Ref`s are in CloudFormation.
+    name_expression: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,22 +294,28 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
 
     `owned(resource)` picks the resources this file reports: its own sets (with every destination
     joined to them, wherever written) and its own destinations whose set is not among `resources`.
-    `incomplete` means some resources could not be read: every set may have more destinations.
+    `incomplete` means some resources could not be read: every set may have more destinations. So
+    may a set when a destination of its module is joined to no set and either set name is unknown.
     """
     owned = owned or (lambda resource: True)
-    drafts, by_name, by_reference = [], {}, {}
+    drafts, by_name, by_reference, by_expression = [], {}, {}, {}
     for resource in resources:
         if resource.type not in SET_TYPES:
             continue
         draft = SetDraft(configuration_set(resource))
         if owned(resource):
-            drafts.append(draft)
+            drafts.append((resource.module, draft))
         if isinstance(draft.config_set.name, str):
             by_name.setdefault((resource.module, draft.config_set.name), draft)
             by_name.setdefault(("*", draft.config_set.name), draft)
         reference = (resource.module, f"{resource.type}.{resource.name}")
         by_reference[reference] = draft if resource.single_instance and reference not in by_reference else None
+        if resource.name_expression and resource.single_instance:
+            expression = (resource.module, resource.name_expression)
+            by_expression[expression] = None if expression in by_expression else draft
     externals = Externals()
+    # Modules with a destination joined to no set: (module, whether some such destination's set name is unknown).
+    loose: dict = {}
     for resource in resources:
         if resource.type not in DESTINATION_TYPES:
             continue
@@ -320,9 +329,12 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
             found = [d for d in found if d is not None]
             if len(found) == 1:
                 draft = found[0]
+        if draft is None and resource.name_expression:
+            draft = by_expression.get((resource.module, resource.name_expression))
         if draft is not None:
             draft.destinations.append(destination)
             continue
+        loose[resource.module] = loose.get(resource.module, False) or not isinstance(set_name, str)
         if not owned(resource):
             continue
         origin = resource.origin_factory(lambda api_path: ("configuration_set_name",))
@@ -330,7 +342,10 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
         # into a counted resource may still name different sets.
         key = join_key(set_name) if isinstance(set_name, str) else f"address:{resource.address}"
         externals.add(key, _name(set_name), origin, destination)
-    if incomplete:
-        for draft in drafts:
+    for module, draft in drafts:
+        # A destination joined to no set may still be this set's: when either set name is unknown
+        # (a variable, a computed value), the set's routing cannot be judged.
+        maybe_more = module in loose and (loose[module] or not isinstance(draft.config_set.name, str))
+        if incomplete or maybe_more:
             draft.destinations.append(unresolved_destination(draft.config_set.origin))
-    return assemble(drafts, externals)
+    return assemble([draft for _, draft in drafts], externals)
