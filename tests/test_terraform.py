@@ -278,6 +278,10 @@ def test_strings_numbers_and_escapes_are_literal():
         ('resource "aws_sesv2_configuration_set" "a" {\n  configuration_set_name = \n}\n', 2),
         ('resource "aws_sesv2_configuration_set" "a" {\n  delivery_options {\n', 3),
         ('resource "aws_sesv2_configuration_set" "a" {\n  x = "unterminated\n}\n', 2),
+        (
+            'resource "aws_sesv2_configuration_set" "a" {\n  configuration_set_name = "a"\n  configuration_set_name = "b"\n}\n',
+            3,
+        ),
     ],
 )
 def test_invalid_hcl_is_a_parse_error_with_its_line(tmp_path, text, line):

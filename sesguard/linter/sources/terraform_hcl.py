@@ -167,6 +167,8 @@ def _read_body(body, path, document, depth):
     for child in body.children:
         if _is_tree(child, "attribute"):
             name = _name_of(child.children[0])
+            if name in references:  # Terraform refuses it too ("Attribute redefined"); never the last one wins
+                raise LoadError(f"invalid HCL: attribute '{name}' is set twice", *_position(child))
             expression = child.children[-1]
             document.positions[path + (name,)] = _position(child)
             traversals = []
