@@ -279,7 +279,8 @@ def test_strings_numbers_and_escapes_are_literal():
         ('resource "aws_sesv2_configuration_set" "a" {\n  delivery_options {\n', 3),
         ('resource "aws_sesv2_configuration_set" "a" {\n  x = "unterminated\n}\n', 2),
         (
-            'resource "aws_sesv2_configuration_set" "a" {\n  configuration_set_name = "a"\n  configuration_set_name = "b"\n}\n',
+            'resource "aws_sesv2_configuration_set" "a" {\n'
+            '  configuration_set_name = "a"\n  configuration_set_name = "b"\n}\n',
             3,
         ),
     ],
