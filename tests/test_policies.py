@@ -69,7 +69,7 @@ def test_policies_report_like_rules(cli, tmp_path):
 
     assert (code, err) == (1, "")
     assert lines(out) == [
-        "spec.yaml:2:5: ORG001 error CLICK reach no enabled Firehose destination"
+        "spec.yaml:2:5: ORG001 error CLICK reaches no enabled Firehose destination"
         " (Marketing sets archive OPEN and CLICK to Firehose) [marketing-eu]",
         'spec.yaml:11:23: ORG003 warning DeliveryOptions.TlsPolicy is "OPTIONAL", expected "REQUIRE" [prod-eu]',
         "spec.yaml:16:9: ORG002 error CloudWatch destinations are forbidden"
@@ -114,7 +114,7 @@ def test_select_ignore_level_and_suppressions_apply_to_policies(cli, tmp_path):
     _, out, _ = cli("check", "spec.yaml", "--select", "ORG", "--ignore", "ORG003", "--show-suppressed", cwd=tmp_path)
 
     assert [line.split(": ", 1)[1].split(" (")[0] for line in lines(out)] == [
-        "ORG001 note CLICK reach no enabled Firehose destination",
+        "ORG001 note CLICK reaches no enabled Firehose destination",
         "ORG002 error CloudWatch destinations are forbidden",
     ]
     assert lines(out)[1].endswith("(suppressed)")

@@ -81,7 +81,8 @@ class PolicyRule(Rule):
         if events:
             missing = sorted(events - reached)
             if missing:
-                yield self.finding(config_set, f"{', '.join(missing)} reach no {where} ({self.summary()})")
+                verb = "reaches" if len(missing) == 1 else "reach"
+                yield self.finding(config_set, f"{', '.join(missing)} {verb} no {where} ({self.summary()})")
         elif not any(d.is_enabled is not False for d in config_set.destinations if _has(d, target)):
             yield self.finding(config_set, f"no {where} ({self.summary()})")
 
