@@ -363,6 +363,10 @@ def _configure(args):
     if not config_findings and settings.path:
         add_policies(registry, settings)  # before [rules.ID] tables, which may name a policy
         config_findings = rule_table_findings(settings, registry.rules)
+    for option in ("select", "ignore"):  # a typo would silently check nothing, or everything
+        unknown = [p for p in getattr(args, option) or () if not any(rid.startswith(p) for rid in registry.rules)]
+        if unknown:
+            raise UsageError(f"--{option} {unknown[0]} matches no rule (`sesguard rules` lists them)")
     if settings.format not in registry.reporters:
         raise UsageError(f"unknown format '{settings.format}' (known: {', '.join(sorted(registry.reporters))})")
     if not config_findings:

@@ -316,6 +316,8 @@ def test_unknown_format_is_a_usage_error(sesguard, tmp_path):
         (("check", "--fail-on", "sometimes"), "sesguard: error: argument --fail-on: invalid choice: 'sometimes'"),
         (("check", "--select", ","), "sesguard: error: argument --select: expected rule ids or prefixes"),
         (("frobnicate",), "sesguard: error: argument COMMAND: invalid choice: 'frobnicate'"),
+        (("check", "--select", "SES3,SESS"), "sesguard: error: --select SESS matches no rule (`sesguard rules` lists"),
+        (("scan", "--ignore", "XX9", "--region", "eu-west-1"), "sesguard: error: --ignore XX9 matches no rule"),
     ],
 )
 def test_argument_errors_print_one_line(sesguard, tmp_path, args, message):
