@@ -77,6 +77,7 @@ def test_the_installed_plugin_rule_is_listed_and_documented(with_plugin, tmp_pat
     assert listing.code == page.code == 0
     assert any(line.split()[:3] == ["ACME001", "team-tag", "warning"] for line in listing.stdout.splitlines())
     assert page.stdout.startswith("ACME001 team-tag (warning)\n")
+    assert page.stdout.splitlines()[-1] == "More: https://rules.acme.example/sesguard/ACME001"  # its own docs
 
 
 def test_the_installed_plugin_rule_appears_in_sarif(with_plugin, tmp_path, validate_sarif):
@@ -90,6 +91,10 @@ def test_the_installed_plugin_rule_appears_in_sarif(with_plugin, tmp_path, valid
     rules = [rule["id"] for rule in sarif["tool"]["driver"]["rules"]]
     (result,) = [r for r in sarif["results"] if r["ruleId"] == "ACME001"]
     assert rules[result["ruleIndex"]] == "ACME001"
+    assert (
+        sarif["tool"]["driver"]["rules"][result["ruleIndex"]]["helpUri"]
+        == "https://rules.acme.example/sesguard/ACME001"
+    )
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
 
 

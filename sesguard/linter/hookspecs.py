@@ -49,11 +49,13 @@ def sesguard_sources():
 def sesguard_rules():
     """Return a list of rule classes (subclasses of ``sesguard.linter.rule.Rule``).
 
-    Each rule declares ``id`` (stable, never reused: three letters or more and three digits),
-    ``name`` (kebab-case), ``level`` (error, warning or note), ``tags``, ``parameters`` (defaults)
-    with ``parameters_schema`` (a JSON Schema for them), and a docstring whose first line is the
-    summary and whose body is the documentation. ``check(config_set, params)`` yields findings
-    made with ``self.finding(...)``; it must not depend on which source the set came from.
+    Each rule declares ``id`` (stable, never reused: capital letters, then three digits, such as
+    ``ORG001``), ``name`` (kebab-case), ``level`` (error, warning or note), ``tags``,
+    ``parameters`` (defaults) with ``parameters_schema`` (a JSON Schema for them), ``help_url``
+    (where the plugin documents it: SARIF's ``helpUri`` and ``sesguard rule ID``), and a
+    docstring whose first line is the summary and whose body is the documentation.
+    ``check(config_set, params)`` yields findings made with ``self.finding(...)``; it must not
+    depend on which source the set came from.
     An id that two plugins declare is an error.
     """
 

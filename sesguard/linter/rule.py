@@ -29,6 +29,7 @@ class Rule:
     precision: ClassVar[str] = "very-high"  # SARIF: how often a finding is a true positive
     parameters: ClassVar[dict] = {}  # defaults, overridable in config [rules.ID]
     parameters_schema: ClassVar[dict] = {"type": "object", "additionalProperties": False}
+    help_url: ClassVar[str | None] = None  # a plugin's own documentation; sesguard's docs/rules.md if unset
 
     @classmethod
     def summary(cls) -> str:
@@ -40,7 +41,7 @@ class Rule:
 
     @classmethod
     def help_uri(cls) -> str:
-        return HELP_URI.format(anchor=f"{cls.id}-{cls.name}".lower())
+        return cls.help_url or HELP_URI.format(anchor=f"{cls.id}-{cls.name}".lower())
 
     @classmethod
     def security_severity(cls) -> str:

@@ -16,6 +16,7 @@ class TeamTag(Rule):
     name = "team-tag"
     level = "warning"
     tags = ("ownership",)
+    help_url = "https://rules.acme.example/sesguard/ACME001"
     parameters = {"key": "team"}
     parameters_schema = {
         "type": "object",
