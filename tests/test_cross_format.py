@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -174,9 +175,15 @@ def test_unresolvable_values_never_cause_findings(name):
     assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == []
 
 
+def outside_any_repository(tmp_path) -> Path:
+    """The fixtures copied out of this repository: SARIF URIs are then relative to where sesguard runs."""
+    shutil.copytree(FORMATS, tmp_path / "formats")
+    return tmp_path / "formats"
+
+
 def test_sarif_is_valid_for_every_format(sesguard, tmp_path, validate_sarif):
     output = tmp_path / "formats.sarif"
-    run = sesguard("check", *FIXTURES, "--format", "sarif", "--output", output, cwd=FORMATS)
+    run = sesguard("check", *FIXTURES, "--format", "sarif", "--output", output, cwd=outside_any_repository(tmp_path))
     assert run.code == 1, run.stderr
     validate_sarif(output)
     results = json.loads(output.read_text(encoding="utf-8"))["runs"][0]["results"]
@@ -197,7 +204,8 @@ def test_sarif_is_valid_for_every_format(sesguard, tmp_path, validate_sarif):
 
 def test_sarif_is_valid_for_unknowns_and_compact_plan(sesguard, tmp_path, validate_sarif):
     output = tmp_path / "unknowns.sarif"
-    run = sesguard("check", "unknowns", "plan.compact.json", "--format", "sarif", "--output", output, cwd=FORMATS)
+    formats = outside_any_repository(tmp_path)
+    run = sesguard("check", "unknowns", "plan.compact.json", "--format", "sarif", "--output", output, cwd=formats)
     assert run.code == 1, run.stderr
     validate_sarif(output)
     results = json.loads(output.read_text(encoding="utf-8"))["runs"][0]["results"]

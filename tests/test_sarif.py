@@ -346,6 +346,24 @@ def test_configured_level_overrides_the_default_level(tmp_path, validate_sarif):
     }
 
 
+def test_uris_are_relative_to_the_repository_root_from_any_subdirectory(sesguard, tmp_path):
+    (tmp_path / ".git").mkdir()  # what marks a repository's root (a worktree has a `.git` file instead)
+    for directory in ("infra", "shared"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "spec.yaml").write_text("ConfigurationSets:\n  - Name: s\n")
+
+    def uris(*args, cwd) -> list:
+        run = sesguard("check", *args, "--select", "SES203", "--format", "sarif", cwd=cwd)
+        return sorted(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run.json()["runs"][0]["results"]
+        )
+
+    assert uris("spec.yaml", "../shared/spec.yaml", cwd=tmp_path / "infra") == ["infra/spec.yaml", "shared/spec.yaml"]
+    assert uris(".", cwd=tmp_path) == ["infra/spec.yaml", "shared/spec.yaml"]
+    (tmp_path / ".git").rmdir()  # no repository: relative to where sesguard runs, as the text report shows them
+    assert uris("spec.yaml", cwd=tmp_path / "infra") == ["spec.yaml"]
+
+
 @pytest.mark.parametrize(
     ("path", "uri"),
     [

@@ -1,14 +1,18 @@
 """SARIF 2.1.0 for GitHub code scanning (SPEC §7).
 
 Output is byte-identical for identical input: rules and results sorted, no timestamps, no absolute
-paths for files below the working directory. Fingerprints come from the finding's identity (rule,
-source kind, account, region, set, destination, field), never from its line, so an alert stays the
-same alert (and stays dismissed) when lines move.
+paths for files below the working directory. File URIs are relative to the repository's root
+(the nearest directory with `.git`), which is what GitHub resolves them against, even when
+sesguard runs in a subdirectory of it; outside a repository, to the working directory.
+Fingerprints come from the finding's identity (rule, source kind, account, region, set,
+destination, field), never from its line, so an alert stays the same alert (and stays dismissed)
+when lines move.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,6 +24,8 @@ INFORMATION_URI = "https://github.com/sesguard/sesguard"
 
 
 def render(report, options) -> str:
+    cwd = Path.cwd()
+    root = _repository_root(cwd)
     rules = sorted(report.rules.values(), key=lambda rule: rule.id)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     run = {
@@ -34,7 +40,9 @@ def render(report, options) -> str:
         },
         "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding, rule_index) for finding in report.findings if finding.rule_id in rule_index],
+        "results": [
+            _result(finding, rule_index, cwd, root) for finding in report.findings if finding.rule_id in rule_index
+        ],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -80,8 +88,18 @@ def _invocation(report) -> dict:
     return invocation
 
 
-def _result(finding, rule_index) -> dict:
+def _repository_root(cwd: Path) -> Path | None:
+    """The nearest directory at or above `cwd` with a `.git` (a directory, or a worktree's file)."""
+    return next((directory for directory in (cwd, *cwd.parents) if (directory / ".git").exists()), None)
+
+
+def _result(finding, rule_index, cwd: Path, root: Path | None) -> dict:
     loc = finding.location
+    path = finding_path(finding)
+    if root is not None and loc.file is not None:
+        absolute = posixpath.normpath((cwd / path).as_posix())  # `..` resolved, symlinks kept
+        if absolute.startswith(root.as_posix().rstrip("/") + "/"):
+            path = posixpath.relpath(absolute, root.as_posix())
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
@@ -90,7 +108,7 @@ def _result(finding, rule_index) -> dict:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding_path(finding))},
+                    "artifactLocation": {"uri": _uri(path)},
                     "region": {"startLine": loc.line, "startColumn": loc.column},
                 },
                 "logicalLocations": _logical_locations(finding),
