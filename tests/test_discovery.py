@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import sys
 from pathlib import Path
@@ -207,6 +208,23 @@ def test_include_and_exclude_from_config_and_explicit_paths(cli, tmp_path):
         "2 findings (0 errors, 2 warnings, 0 notes) in 2 files, 0 skipped\n",
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "checked"),
+    [
+        ('extend-exclude = ["legacy"]\n', ["spec.yaml"]),  # the defaults stay: node_modules is not walked
+        ('exclude = ["legacy"]\n', ["node_modules/dep/spec.yaml", "spec.yaml"]),  # replaced, as documented
+    ],
+)
+def test_extend_exclude_adds_to_the_defaults_and_exclude_replaces_them(cli, tmp_path, config, checked):
+    write(tmp_path / ".sesguard.toml", config)
+    for path in ("spec.yaml", "legacy/spec.yaml", "node_modules/dep/spec.yaml"):
+        write(tmp_path / path, SPEC)
+
+    code, out, _ = cli("check", "--select", "SES301", "--format", "json", cwd=tmp_path)
+
+    assert (code, sorted({f["file"] for f in json.loads(out)["findings"]})) == (1, checked)
 
 
 def test_force_exclude_applies_exclude_to_explicit_paths(tree):

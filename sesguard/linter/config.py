@@ -98,7 +98,7 @@ def load_settings(config: str | None, cwd: Path):
         fail_on=table.get("fail-on", "warning"),
         format=table.get("format", "text"),
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
-        exclude=tuple(table.get("exclude", DEFAULT_EXCLUDE)),
+        exclude=(*table.get("exclude", DEFAULT_EXCLUDE), *table.get("extend-exclude", ())),
         force_exclude=table.get("force-exclude", False),
         mandatory=tuple(table.get("mandatory", ())),
         baseline=_relative_to(path, table.get("baseline")),
