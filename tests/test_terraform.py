@@ -578,3 +578,10 @@ def test_a_set_that_may_have_destinations_it_cannot_see_is_not_judged_on_routing
 ):
     report = lint(tmp_path, write(tmp_path, "main.tf", routed(set_name, destination_set_name)), select=("SES2",))
     assert [f.rule_id for f in report.findings if f.destination_name is None] == []
+
+
+@pytest.mark.parametrize(("block", "rule"), [("delivery_options", "SES301"), ("reputation_options", "SES303")])
+def test_an_option_written_as_a_value_is_unknown_not_the_default(tmp_path, block, rule):
+    text = f'resource "aws_sesv2_configuration_set" "a" {{\n  configuration_set_name = "a"\n  {block} = "REQUIRE"\n}}\n'
+    report = lint(tmp_path, write(tmp_path, "main.tf", text), select=(rule,))
+    assert found(report) == []  # not "TlsPolicy is OPTIONAL (the default)": the block is not absent

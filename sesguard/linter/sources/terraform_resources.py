@@ -164,11 +164,11 @@ def to_api(value):
 def _first_block(values: dict, key: str):
     """The one block `key` as a dict, UNKNOWN, or None when absent."""
     block = values.get(key)
-    if block is UNKNOWN:
-        return UNKNOWN
-    if isinstance(block, list) and block:
-        return block[0] if isinstance(block[0], dict) else UNKNOWN
-    return None
+    if block is None or block == []:
+        return None
+    if isinstance(block, list) and isinstance(block[0], dict):
+        return block[0]
+    return UNKNOWN  # computed, or not a block at all (`delivery_options = "x"`): not the default either
 
 
 def _event_types(value):
