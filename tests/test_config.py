@@ -330,6 +330,23 @@ def test_invalid_rule_parameters_are_reported_sorted_by_line_with_exit_2(cli, tm
     ]
 
 
+def test_select_ignore_and_mandatory_entries_must_match_a_rule(cli, tmp_path):
+    write(
+        tmp_path / ".sesguard.toml", 'select = ["SES3", "SESS"]\nignore = ["SG1"]\nmandatory = [\n  "DR",\n  "XX",\n]\n'
+    )
+    write(tmp_path / "mixed.yaml", MIXED)
+
+    code, out, _ = cli("check", "mixed.yaml", "--quiet", cwd=tmp_path)
+
+    assert (code, out.splitlines()) == (
+        2,
+        [
+            ".sesguard.toml:1:1: SG002 error select: SESS matches no rule (`sesguard rules` lists them)",
+            ".sesguard.toml:3:1: SG002 error mandatory: XX matches no rule (`sesguard rules` lists them)",
+        ],
+    )
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [

@@ -120,8 +120,16 @@ def _relative_to(config: Path, value: str | None) -> str | None:
 
 
 def rule_table_findings(settings: Settings, rules: dict) -> list:
-    """SG002 for `[rules.ID]` tables naming unknown rules or breaking a rule's parameter schema."""
+    """SG002 for `[rules.ID]` tables naming unknown rules or breaking a rule's parameter schema, and for
+    `select`, `ignore` and `mandatory` entries that match no rule (a typo would check nothing, or everything)."""
     findings = []
+    for key in ("select", "ignore", "mandatory"):
+        for index, prefix in enumerate(settings.table.get(key, ())):
+            if not any(rule_id.startswith(prefix) for rule_id in rules):
+                where = settings.prefix + (key, index)
+                line = _toml_line(settings.text, where)
+                message = f"{key}: {prefix} matches no rule (`sesguard rules` lists them)"
+                findings.append(_config_finding("SG002", message, settings.path, line, 1, where))
     for rule_id, table in sorted(settings.rules.items()):
         where = ("rules", rule_id)
         line = _toml_line(settings.text, settings.prefix + where)
