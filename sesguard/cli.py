@@ -327,13 +327,19 @@ def _drift(args) -> int:
     looked_everywhere = spec_complete and not unread
     judged = {rid: r for rid, r in rules.items() if looked_everywhere and not (rid == "DR002" and args.only_named_sets)}
     report.findings = apply_suppressions(report.findings, declarations, judged, settings.mandatory, registry.rules)
-    judges = {rid: r for rid, r in registry.rules.items() if "suppressions" in r.tags and settings.selects(rid)}
+    suppression_rules = {
+        rid: rule for rid, rule in registry.rules.items() if "suppressions" in rule.tags and settings.selects(rid)
+    }
     report = Report(
         findings=sorted(
             (f for f in report.findings if f.rule_id in INCOMPLETE_RULES or settings.selects(f.rule_id)),
             key=Finding.sort_key,
         ),
-        rules={**rules, **judges, **{rid: registry.rules[rid] for rid in INCOMPLETE_RULES if rid in registry.rules}},
+        rules={
+            **rules,
+            **suppression_rules,
+            **{rid: registry.rules[rid] for rid in INCOMPLETE_RULES if rid in registry.rules},
+        },
         files_checked=report.files_checked,
         files_skipped=report.files_skipped,
     )
@@ -348,7 +354,7 @@ def _configure(args):
 
     A broken config would silently change what is checked, so the caller reports it and stops.
     """
-    from sesguard.linter.config import load_settings, policy_findings, rule_table_findings
+    from sesguard.linter.config import load_settings, matches_a_rule, policy_findings, rule_table_findings
     from sesguard.linter.engine import Report
     from sesguard.linter.errors import UsageError
     from sesguard.linter.findings import Finding
@@ -364,7 +370,7 @@ def _configure(args):
         add_policies(registry, settings)  # before [rules.ID] tables, which may name a policy
         config_findings = rule_table_findings(settings, registry.rules)
     for option in ("select", "ignore"):  # a typo would silently check nothing, or everything
-        unknown = [p for p in getattr(args, option) or () if not any(rid.startswith(p) for rid in registry.rules)]
+        unknown = [prefix for prefix in getattr(args, option) or () if not matches_a_rule(prefix, registry.rules)]
         if unknown:
             raise UsageError(f"--{option} {unknown[0]} matches no rule (`sesguard rules` lists them)")
     if settings.format not in registry.reporters:

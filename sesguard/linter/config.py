@@ -125,7 +125,7 @@ def rule_table_findings(settings: Settings, rules: dict) -> list:
     findings = []
     for key in ("select", "ignore", "mandatory"):
         for index, prefix in enumerate(settings.table.get(key, ())):
-            if not any(rule_id.startswith(prefix) for rule_id in rules):
+            if not matches_a_rule(prefix, rules):
                 where = settings.prefix + (key, index)
                 line = _toml_line(settings.text, where)
                 message = f"{key}: {prefix} matches no rule (`sesguard rules` lists them)"
@@ -143,6 +143,11 @@ def rule_table_findings(settings: Settings, rules: dict) -> list:
             message = f"rules.{rule_id}: {problem.message}"
             findings.append(_config_finding("SG002", message, settings.path, _toml_line(settings.text, path), 1, path))
     return findings
+
+
+def matches_a_rule(prefix: str, rules) -> bool:
+    """Whether a rule id or prefix (`select`, `ignore`, `mandatory`) names at least one of `rules`."""
+    return any(rule_id.startswith(prefix) for rule_id in rules)
 
 
 def policy_findings(settings: Settings) -> list:

@@ -45,12 +45,12 @@ def check_files(paths, registry, settings, verbose=None) -> Report:
         declarations.extend(found)
         report.findings.extend(problems)
     report.findings = apply_suppressions(
-        report.findings, declarations, rules_that_ran(report.rules), settings.mandatory, registry.rules
+        report.findings, declarations, _rules_that_ran(report.rules), settings.mandatory, registry.rules
     )
     return _finalized(report, settings)
 
 
-def rules_that_ran(rules: dict) -> dict:
+def _rules_that_ran(rules: dict) -> dict:
     """`rules` without the drift rules, which report only in `sesguard drift`: their suppressions are not unused."""
     return {rid: rule for rid, rule in rules.items() if "drift" not in rule.tags}
 
