@@ -314,7 +314,8 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
             expression = (resource.module, resource.name_expression)
             by_expression[expression] = None if expression in by_expression else draft
     externals = Externals()
-    # Modules with a destination joined to no set: (module, whether some such destination's set name is unknown).
+    # module -> whether one of its destinations joined to no set has an unknown set name (a module
+    # is in it as soon as one destination is joined to none).
     loose: dict = {}
     for resource in resources:
         if resource.type not in DESTINATION_TYPES:
