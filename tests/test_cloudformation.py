@@ -363,3 +363,28 @@ def test_intrinsics_are_unknown_not_strings():
     assert config_set.name is UNKNOWN
     assert config_set.tls_policy is UNKNOWN
     assert config_set.tags == (("env", UNKNOWN),)
+
+
+def test_options_of_the_wrong_type_are_sg002_and_their_rules_stay_silent(tmp_path):
+    report = lint(
+        tmp_path,
+        """\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Set:
+            Type: AWS::SES::ConfigurationSet
+            Properties:
+              Name: s
+              DeliveryOptions: "REQUIRE"
+              ReputationOptions:
+                ReputationMetricsEnabled: "yes"
+              TrackingOptions: {HttpsPolicy: [REQUIRE]}
+              SendingOptions: {SendingEnabled: !Ref Sending}
+        """,
+        select=("SES3",),
+    )
+    assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
+        ("SG002", 7, 7, "DeliveryOptions must be a mapping, not a string"),
+        ("SG002", 9, 9, "ReputationOptions.ReputationMetricsEnabled must be a boolean, not a string"),
+        ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, not a list"),
+    ]  # and nothing about SendingEnabled: an intrinsic is unknown, not wrong

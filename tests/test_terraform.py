@@ -580,8 +580,43 @@ def test_a_set_that_may_have_destinations_it_cannot_see_is_not_judged_on_routing
     assert [f.rule_id for f in report.findings if f.destination_name is None] == []
 
 
-@pytest.mark.parametrize(("block", "rule"), [("delivery_options", "SES301"), ("reputation_options", "SES303")])
-def test_an_option_written_as_a_value_is_unknown_not_the_default(tmp_path, block, rule):
+@pytest.mark.parametrize(
+    ("block", "rule", "api"),
+    [("delivery_options", "SES301", "DeliveryOptions"), ("reputation_options", "SES303", "ReputationOptions")],
+)
+def test_an_option_written_as_a_value_is_sg002_not_the_default(tmp_path, block, rule, api):
     text = f'resource "aws_sesv2_configuration_set" "a" {{\n  configuration_set_name = "a"\n  {block} = "REQUIRE"\n}}\n'
     report = lint(tmp_path, write(tmp_path, "main.tf", text), select=(rule,))
-    assert found(report) == []  # not "TlsPolicy is OPTIONAL (the default)": the block is not absent
+    # Not "TlsPolicy is OPTIONAL (the default)": the block is not absent, it is wrong.
+    assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == [
+        ("SG002", 3, f"{api} must be a mapping, not a string")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("syntax", "text", "line", "silent"),
+    [
+        (
+            "main.tf",
+            'resource "aws_sesv2_configuration_set" "a" {\n  tracking_options {\n    https_policy = true\n  }\n}\n',
+            3,
+            "SES302",
+        ),
+        (
+            "main.tf.json",
+            '{"resource": {"aws_sesv2_configuration_set": {"a": {\n"sending_options": {"sending_enabled": "maybe"}}}}}',
+            2,
+            "SES305",
+        ),
+        (
+            "legacy.tf",
+            'resource "aws_ses_configuration_set" "a" {\n  reputation_metrics_enabled = "on"\n}\n',
+            2,
+            "SES303",
+        ),
+    ],
+)
+def test_an_option_field_of_the_wrong_type_is_sg002_at_its_line(tmp_path, syntax, text, line, silent):
+    report = lint(tmp_path, write(tmp_path, syntax, text), select=(silent,))
+    # SG002 where it is written; the rule that reads the field says nothing about a value it cannot read.
+    assert [(f.rule_id, f.location.line) for f in report.findings] == [("SG002", line)]

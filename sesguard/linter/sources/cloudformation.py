@@ -22,6 +22,7 @@ from pathlib import PurePath
 
 import yaml
 
+from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.located_json import load_json
 from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
@@ -143,7 +144,7 @@ class CloudFormationSource:
         drafts, by_logical_id, by_name, findings = [], {}, {}, []
         for logical_id, resource in resources.items():
             if isinstance(resource, dict) and resource.get("Type") == SET_TYPE:
-                draft = SetDraft(_configuration_set(resource, root.child(logical_id, "Properties")))
+                draft = SetDraft(_configuration_set(resource, root.child(logical_id, "Properties"), findings))
                 draft.config_set.suppressions = _suppressions(resource, root.child(logical_id), findings)
                 if _properties(resource) is None:  # unreadable: nothing can be said about the set
                     draft.destinations.append(unresolved_destination(draft.config_set.origin))
@@ -197,7 +198,8 @@ def _properties(resource: dict):
     return properties if isinstance(properties, dict) and not is_intrinsic(properties) else None
 
 
-def _configuration_set(resource: dict, origin: DocumentOrigin) -> ConfigurationSet:
+def _configuration_set(resource: dict, origin: DocumentOrigin, findings: list) -> ConfigurationSet:
+    """The set; an option of the wrong type is SG002 in `findings`."""
     properties = _properties(resource)
     if properties is None:
         return ConfigurationSet(UNKNOWN, origin, options={b: UNKNOWN for b in OPTION_BLOCKS}, tags=UNKNOWN)
@@ -207,10 +209,14 @@ def _configuration_set(resource: dict, origin: DocumentOrigin) -> ConfigurationS
         tags = tuple((resolve(t.get("Key")), resolve(t.get("Value"))) for t in tags)
     else:
         tags = UNKNOWN
+    options, problems = checked_options(
+        {block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}
+    )
+    findings.extend(pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems)
     return ConfigurationSet(
         name=name if isinstance(name, str) else UNKNOWN,  # absent: CloudFormation generates one
         origin=origin,
-        options=checked_options({block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}),
+        options=options,
         tags=tags,
     )
 

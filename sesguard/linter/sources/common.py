@@ -48,8 +48,8 @@ def unresolved_destination(origin, name=UNKNOWN, enabled=UNKNOWN, matching_event
     )
 
 
-# Option fields rules read, and the type each must have; anything else is not ours to judge (the
-# native spec has a schema for that; cfn-lint and `terraform validate` have theirs).
+# Option fields rules read, and the type each must have. A wrong one is SG002 (SPEC §10), and
+# UNKNOWN to the rules; the fields no rule reads are left to cfn-lint and `terraform validate`.
 OPTION_FIELD_TYPES = {
     ("DeliveryOptions", "TlsPolicy"): str,
     ("TrackingOptions", "HttpsPolicy"): str,
@@ -57,22 +57,41 @@ OPTION_FIELD_TYPES = {
     ("SendingOptions", "SendingEnabled"): bool,
     ("SuppressionOptions", "SuppressedReasons"): list,
 }
+_TYPE_NAMES = {str: "a string", bool: "a boolean", list: "a list", dict: "a mapping"}
 
 
-def checked_options(options: dict) -> dict:
-    """`options` with every block that is not a mapping, and every field of the wrong type, UNKNOWN."""
-    checked = {}
+def checked_options(options: dict) -> tuple[dict, list]:
+    """(`options` with every wrongly typed block or field UNKNOWN, the problems as (API path, message)).
+
+    UNKNOWN itself (an intrinsic function, a variable, a computed value) is no problem.
+    """
+    checked, problems = {}, []
     for block, content in options.items():
-        if not isinstance(content, dict):
+        if content is UNKNOWN or not isinstance(content, dict):
             checked[block] = UNKNOWN
+            if content is not UNKNOWN:
+                problems.append(((block,), f"{block} must be {_TYPE_NAMES[dict]}, not {type_name(content)}"))
             continue
         content = dict(content)
         for (owner, name), expected in OPTION_FIELD_TYPES.items():
             value = content.get(name)
             if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
                 content[name] = UNKNOWN
+                message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {type_name(value)}"
+                problems.append(((block, name), message))
         checked[block] = content
-    return checked
+    return checked, problems
+
+
+def type_name(value) -> str:
+    """A value's type as the messages name it: a string, a boolean, a number, a list, a mapping, null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return next((name for kind, name in _TYPE_NAMES.items() if isinstance(value, kind)), type(value).__name__)
 
 
 def as_bool(value):

@@ -50,7 +50,7 @@ class TerraformHclSource:
         return PurePath(path).suffix.lower() == ".tf" and bool(_SES_RESOURCE.search(text))
 
     def load(self, path: str, text: str):
-        return load_module_file(path, read_resources(path, text)), []
+        return load_module_file(path, read_resources(path, text))
 
 
 def read_resources(path: str, text: str) -> list:

@@ -37,7 +37,7 @@ class TerraformJsonSource:
         return bool(_RESOURCE_KEY.search(text) and _SES_RESOURCE.search(text))
 
     def load(self, path: str, text: str):
-        return load_module_file(path, read_resources(path, text)), []
+        return load_module_file(path, read_resources(path, text))
 
 
 def read_resources(path: str, text: str) -> list:

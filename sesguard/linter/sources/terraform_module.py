@@ -25,8 +25,8 @@ _SET_ATTRIBUTES = {type_: (attribute, "id") for type_, attribute in SET_NAME_ATT
 _SIBLINGS: dict = {}  # (file, path shown, mtime, size) -> resources: one process checks one tree
 
 
-def load_module_file(path: str, own: list) -> list:
-    """The model of one configuration file whose own SES resources are `own`, joined with its siblings'."""
+def load_module_file(path: str, own: list) -> tuple[list, list]:
+    """(sets, findings) of one configuration file whose own SES resources are `own`, joined with its siblings'."""
     siblings, incomplete = _sibling_resources(path)
     owned = {id(resource) for resource in own}
     return build_model(own + siblings, lambda resource: id(resource) in owned, incomplete)

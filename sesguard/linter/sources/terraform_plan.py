@@ -66,7 +66,7 @@ class TerraformPlanSource:
                     single_instance="index" not in resource,
                 )
             )
-        return build_model(resources), []
+        return build_model(resources)
 
 
 def _walk(module, json_path):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Location, Target
 from sesguard.linter.origins import format_path
 from sesguard.linter.sources.common import (
@@ -162,13 +163,13 @@ def to_api(value):
 
 
 def _first_block(values: dict, key: str):
-    """The one block `key` as a dict, UNKNOWN, or None when absent."""
+    """The one block `key` as a dict; UNKNOWN; None when absent; else the value written instead of a block."""
     block = values.get(key)
     if block is None or block == []:
         return None
-    if isinstance(block, list) and isinstance(block[0], dict):
-        return block[0]
-    return UNKNOWN  # computed, or not a block at all (`delivery_options = "x"`): not the default either
+    if isinstance(block, list):
+        return block[0] if isinstance(block[0], dict) else UNKNOWN  # a computed list of blocks
+    return block  # UNKNOWN, or not a block at all (`delivery_options = "x"`): for checked_options to report
 
 
 def _event_types(value):
@@ -181,7 +182,8 @@ def _name(value):
     return value if isinstance(value, str) else UNKNOWN
 
 
-def configuration_set(resource: TerraformResource) -> ConfigurationSet:
+def configuration_set(resource: TerraformResource, findings: list) -> ConfigurationSet:
+    """The set; an option of the wrong type is SG002 in `findings`."""
     values = resource.values
     options = {}
     paths = SESV2_SET_PATHS if resource.type == SESV2_SET else V1_SET_PATHS
@@ -192,16 +194,16 @@ def configuration_set(resource: TerraformResource) -> ConfigurationSet:
         for block in SESV2_OPTION_BLOCKS:
             content = _first_block(values, block)
             if content is not None:
-                options[pascal(block)] = content if content is UNKNOWN else to_api(content)
+                options[pascal(block)] = to_api(content) if isinstance(content, dict) else content
     else:
         delivery = _first_block(values, "delivery_options")
         if delivery is not None:
-            policy = UNKNOWN if delivery is UNKNOWN else delivery.get("tls_policy")
             # SES v1 spells the policy `Require`/`Optional`; the model uses SESv2's REQUIRE/OPTIONAL.
-            options["DeliveryOptions"] = UNKNOWN if delivery is UNKNOWN else {"TlsPolicy": _upper(policy)}
+            is_block = isinstance(delivery, dict)
+            options["DeliveryOptions"] = {"TlsPolicy": _upper(delivery.get("tls_policy"))} if is_block else delivery
         tracking = _first_block(values, "tracking_options")
         if tracking is not None:
-            options["TrackingOptions"] = tracking if tracking is UNKNOWN else to_api(tracking)
+            options["TrackingOptions"] = to_api(tracking) if isinstance(tracking, dict) else tracking
         for attribute, block, api in (
             ("reputation_metrics_enabled", "ReputationOptions", "ReputationMetricsEnabled"),
             ("sending_enabled", "SendingOptions", "SendingEnabled"),
@@ -209,10 +211,12 @@ def configuration_set(resource: TerraformResource) -> ConfigurationSet:
             if attribute in values and values[attribute] is not None:
                 options[block] = {api: as_bool(values[attribute])}
     tags = values.get("tags")
+    options, problems = checked_options(options)
+    findings.extend(pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems)
     return ConfigurationSet(
         name=_name(values.get(SET_NAME_ATTRIBUTE[resource.type])),
         origin=origin,
-        options=checked_options(options),
+        options=options,
         tags=tuple(sorted(tags.items())) if isinstance(tags, dict) else (UNKNOWN if tags is UNKNOWN else ()),
     )
 
@@ -235,7 +239,7 @@ def event_destination(resource: TerraformResource) -> EventDestination:
     if resource.type == SESV2_DESTINATION:
         name = _name(values.get("event_destination_name"))
         body = _first_block(values, "event_destination")
-        if body is UNKNOWN:
+        if body is not None and not isinstance(body, dict):  # computed, or not a block: cannot be read
             return unresolved_destination(origin, name)
         body = body or {}
         target_blocks, types_attribute = SESV2_TARGETS, "matching_event_types"
@@ -289,8 +293,8 @@ def _renamed(origin: TerraformOrigin, top: dict) -> TerraformOrigin:
     return TerraformOrigin(origin.kind, origin.file, origin.document, origin.address, origin.base, translate)
 
 
-def build_model(resources, owned=None, incomplete: bool = False) -> list:
-    """Sets with their destinations joined by name or by reference, within one module instance.
+def build_model(resources, owned=None, incomplete: bool = False) -> tuple[list, list]:
+    """(sets with their destinations joined by name or by reference, within one module instance; SG002s).
 
     `owned(resource)` picks the resources this file reports: its own sets (with every destination
     joined to them, wherever written) and its own destinations whose set is not among `resources`.
@@ -298,11 +302,11 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
     may a set when a destination of its module is joined to no set and either set name is unknown.
     """
     owned = owned or (lambda resource: True)
-    drafts, by_name, by_reference, by_expression = [], {}, {}, {}
+    drafts, by_name, by_reference, by_expression, findings = [], {}, {}, {}, []
     for resource in resources:
         if resource.type not in SET_TYPES:
             continue
-        draft = SetDraft(configuration_set(resource))
+        draft = SetDraft(configuration_set(resource, findings if owned(resource) else []))
         if owned(resource):
             drafts.append((resource.module, draft))
         if isinstance(draft.config_set.name, str):
@@ -349,4 +353,4 @@ def build_model(resources, owned=None, incomplete: bool = False) -> list:
         maybe_more = module in loose and (loose[module] or not isinstance(draft.config_set.name, str))
         if incomplete or maybe_more:
             draft.destinations.append(unresolved_destination(draft.config_set.origin))
-    return assemble([draft for _, draft in drafts], externals)
+    return assemble([draft for _, draft in drafts], externals), findings
