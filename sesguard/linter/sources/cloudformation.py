@@ -22,7 +22,6 @@ from pathlib import PurePath
 
 import yaml
 
-from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.located_json import load_json
 from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
@@ -210,9 +209,9 @@ def _configuration_set(resource: dict, origin: DocumentOrigin, findings: list) -
     else:
         tags = UNKNOWN
     options, problems = checked_options(
-        {block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}
+        {block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}, origin
     )
-    findings.extend(pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems)
+    findings.extend(problems)
     return ConfigurationSet(
         name=name if isinstance(name, str) else UNKNOWN,  # absent: CloudFormation generates one
         origin=origin,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TargetKind
 
@@ -60,8 +61,8 @@ OPTION_FIELD_TYPES = {
 _TYPE_NAMES = {str: "a string", bool: "a boolean", list: "a list", dict: "a mapping"}
 
 
-def checked_options(options: dict) -> tuple[dict, list]:
-    """(`options` with every wrongly typed block or field UNKNOWN, the problems as (API path, message)).
+def checked_options(options: dict, origin) -> tuple[dict, list]:
+    """(`options` with every wrongly typed block or field UNKNOWN, an SG002 at `origin` for each).
 
     UNKNOWN itself (an intrinsic function, a variable, a computed value) is no problem.
     """
@@ -70,20 +71,21 @@ def checked_options(options: dict) -> tuple[dict, list]:
         if content is UNKNOWN or not isinstance(content, dict):
             checked[block] = UNKNOWN
             if content is not UNKNOWN:
-                problems.append(((block,), f"{block} must be {_TYPE_NAMES[dict]}, not {type_name(content)}"))
+                problems.append(((block,), f"{block} must be {_TYPE_NAMES[dict]}, not {_type_name(content)}"))
             continue
         content = dict(content)
         for (owner, name), expected in OPTION_FIELD_TYPES.items():
             value = content.get(name)
             if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
                 content[name] = UNKNOWN
-                message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {type_name(value)}"
+                message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {_type_name(value)}"
                 problems.append(((block, name), message))
         checked[block] = content
-    return checked, problems
+    findings = [pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems]
+    return checked, findings
 
 
-def type_name(value) -> str:
+def _type_name(value) -> str:
     """A value's type as the messages name it: a string, a boolean, a number, a list, a mapping, null."""
     if value is None:
         return "null"

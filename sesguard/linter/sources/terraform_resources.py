@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Location, Target
 from sesguard.linter.origins import format_path
 from sesguard.linter.sources.common import (
@@ -211,8 +210,8 @@ def configuration_set(resource: TerraformResource, findings: list) -> Configurat
             if attribute in values and values[attribute] is not None:
                 options[block] = {api: as_bool(values[attribute])}
     tags = values.get("tags")
-    options, problems = checked_options(options)
-    findings.extend(pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems)
+    options, problems = checked_options(options, origin)
+    findings.extend(problems)
     return ConfigurationSet(
         name=_name(values.get(SET_NAME_ATTRIBUTE[resource.type])),
         origin=origin,
