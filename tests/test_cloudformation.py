@@ -319,21 +319,27 @@ def test_a_set_cloudformation_names_itself_is_unknown_by_name(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "resources",
+    ("resources", "wrong_types"),
     [
-        "Resources: [a, b]\n",
-        "Resources:\n  S: [1]\n",
-        "Resources:\n  S:\n    Type: AWS::SES::ConfigurationSet\n    Properties: [1]\n",
-        "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
-        "      EventDestination: [1]\n",
-        "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
-        "      EventDestination:\n        Enabled: true\n"
-        "        MatchingEventTypes: BOUNCE\n        SnsDestination: arn\n",
+        ("Resources: [a, b]\n", []),
+        ("Resources:\n  S: [1]\n", []),
+        ("Resources:\n  S:\n    Type: AWS::SES::ConfigurationSet\n    Properties: [1]\n", []),
+        (
+            "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
+            "      EventDestination: [1]\n",
+            [],
+        ),
+        (
+            "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
+            "      EventDestination:\n        Enabled: true\n"
+            "        MatchingEventTypes: BOUNCE\n        SnsDestination: arn\n",
+            [("SG002", 8, None, None)],  # MatchingEventTypes must be a list
+        ),
     ],
 )
-def test_wrong_shapes_never_crash_or_guess(tmp_path, resources):
+def test_wrong_shapes_never_crash_or_guess(tmp_path, resources, wrong_types):
     report = lint(tmp_path, 'AWSTemplateFormatVersion: "2010-09-09"\n' + resources, select=("SES1", "SES2"))
-    assert found(report) == []
+    assert found(report) == wrong_types  # no rule finding guessed from a shape it cannot read
 
 
 def test_template_files_are_found_when_walking_directories(tmp_path):
@@ -388,3 +394,27 @@ def test_options_of_the_wrong_type_are_sg002_and_their_rules_stay_silent(tmp_pat
         ("SG002", 9, 9, "ReputationOptions.ReputationMetricsEnabled must be a boolean, not a string"),
         ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, not a list"),
     ]  # and nothing about SendingEnabled: an intrinsic is unknown, not wrong
+
+
+def test_destination_fields_of_the_wrong_type_are_sg002_and_their_rules_stay_silent(tmp_path):
+    report = lint(
+        tmp_path,
+        """\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Dest:
+            Type: AWS::SES::ConfigurationSetEventDestination
+            Properties:
+              ConfigurationSetName: elsewhere
+              EventDestination:
+                Name: d
+                Enabled: "yes"
+                MatchingEventTypes: bounce
+                SnsDestination: {TopicARN: "arn:aws:sns:us-east-1:123456789012:t"}
+        """,
+        select=("SES101", "SES202"),
+    )
+    assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
+        ("SG002", 9, 9, "Enabled must be a boolean, not a string"),
+        ("SG002", 10, 9, "MatchingEventTypes must be a list, not a string"),
+    ]

@@ -614,6 +614,19 @@ def test_an_option_written_as_a_value_is_sg002_not_the_default(tmp_path, block, 
             2,
             "SES303",
         ),
+        (
+            "destination.tf",
+            'resource "aws_sesv2_configuration_set_event_destination" "d" {\n  event_destination {\n'
+            '    matching_event_types = "BOUNCE"\n  }\n}\n',
+            3,
+            "SES101",
+        ),
+        (
+            "legacy_destination.tf",
+            'resource "aws_ses_event_destination" "d" {\n  name = "d"\n  enabled = "maybe"\n}\n',
+            3,
+            "SES202",
+        ),
     ],
 )
 def test_an_option_field_of_the_wrong_type_is_sg002_at_its_line(tmp_path, syntax, text, line, silent):

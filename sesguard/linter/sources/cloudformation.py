@@ -31,6 +31,7 @@ from sesguard.linter.sources.common import (
     SetDraft,
     as_bool,
     assemble,
+    checked_destination,
     checked_options,
     join_key,
     unresolved_destination,
@@ -159,7 +160,7 @@ class CloudFormationSource:
             properties = _properties(resource)
             origin = root.child(logical_id, "Properties")
             raw = properties.get("EventDestination") if properties is not None else UNKNOWN
-            destination = _destination(raw, origin.child("EventDestination"))
+            destination = _destination(raw, origin.child("EventDestination"), findings)
             destination.suppressions = _suppressions(resource, root.child(logical_id), findings)
             set_name = properties.get("ConfigurationSetName") if properties is not None else UNKNOWN
             draft = None
@@ -220,19 +221,16 @@ def _configuration_set(resource: dict, origin: DocumentOrigin, findings: list) -
     )
 
 
-def _destination(raw, origin: DocumentOrigin) -> EventDestination:
+def _destination(raw, origin: DocumentOrigin, findings: list) -> EventDestination:
+    """The destination; an `Enabled` or `MatchingEventTypes` of the wrong type is SG002 in `findings`."""
     if not isinstance(raw, dict) or is_intrinsic(raw):
         return unresolved_destination(origin)
     name = raw.get("Name")
     name = name if isinstance(name, str) else UNKNOWN  # absent: CloudFormation generates one
-    enabled = resolve(raw.get("Enabled"), "Enabled")
-    if not (enabled is None or isinstance(enabled, bool)):
-        enabled = UNKNOWN  # an intrinsic, or not a boolean at all (cfn-lint reports that)
-    types = resolve(raw.get("MatchingEventTypes"))
-    if isinstance(types, list):
-        types = tuple(types)
-    elif types is not None and types is not UNKNOWN:
-        types = UNKNOWN  # a scalar where a list belongs: not ours to judge (cfn-lint reports it)
+    enabled, types, problems = checked_destination(
+        resolve(raw.get("Enabled"), "Enabled"), resolve(raw.get("MatchingEventTypes")), origin
+    )
+    findings.extend(problems)
     blocks = [kind for kind in TARGET_KINDS if kind.block in raw]
     if any(not isinstance(raw[kind.block], dict) or is_intrinsic(raw[kind.block]) for kind in blocks):
         return unresolved_destination(origin, name, enabled, types)

@@ -50,7 +50,8 @@ def unresolved_destination(origin, name=UNKNOWN, enabled=UNKNOWN, matching_event
 
 
 # Option fields rules read, and the type each must have. A wrong one is SG002 (SPEC §10), and
-# UNKNOWN to the rules; the fields no rule reads are left to cfn-lint and `terraform validate`.
+# UNKNOWN to the rules (so are a destination's `Enabled` and `MatchingEventTypes`, below); the
+# fields no rule reads are left to cfn-lint and `terraform validate`.
 OPTION_FIELD_TYPES = {
     ("DeliveryOptions", "TlsPolicy"): str,
     ("TrackingOptions", "HttpsPolicy"): str,
@@ -83,6 +84,24 @@ def checked_options(options: dict, origin) -> tuple[dict, list]:
         checked[block] = content
     findings = [pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems]
     return checked, findings
+
+
+def checked_destination(enabled, matching_event_types, origin) -> tuple:
+    """(enabled, matching event types, SG002 findings at `origin`): a wrongly typed value is UNKNOWN.
+
+    UNKNOWN itself is no problem, nor is an absent value (None).
+    """
+    findings = []
+    if not (enabled is None or enabled is UNKNOWN or isinstance(enabled, bool)):
+        message = f"Enabled must be {_TYPE_NAMES[bool]}, not {_type_name(enabled)}"
+        findings.append(pipeline_finding("SG002", message, origin.locate(("Enabled",)), origin.kind))
+        enabled = UNKNOWN
+    types = matching_event_types
+    if not (types is None or types is UNKNOWN or isinstance(types, (list, tuple))):
+        message = f"MatchingEventTypes must be {_TYPE_NAMES[list]}, not {_type_name(types)}"
+        findings.append(pipeline_finding("SG002", message, origin.locate(("MatchingEventTypes",)), origin.kind))
+        types = UNKNOWN
+    return enabled, tuple(types) if isinstance(types, list) else types, findings
 
 
 def _type_name(value) -> str:

@@ -23,6 +23,7 @@ from sesguard.linter.sources.common import (
     SetDraft,
     as_bool,
     assemble,
+    checked_destination,
     checked_options,
     join_key,
     unresolved_destination,
@@ -171,12 +172,6 @@ def _first_block(values: dict, key: str):
     return block  # UNKNOWN, or not a block at all (`delivery_options = "x"`): for checked_options to report
 
 
-def _event_types(value):
-    if isinstance(value, (list, tuple)):
-        return tuple(value)
-    return None if value is None else UNKNOWN
-
-
 def _name(value):
     return value if isinstance(value, str) else UNKNOWN
 
@@ -224,7 +219,8 @@ def _upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
-def event_destination(resource: TerraformResource) -> EventDestination:
+def event_destination(resource: TerraformResource, findings: list) -> EventDestination:
+    """The destination; an `enabled` or event-type list of the wrong type is SG002 in `findings`."""
     values = resource.values
     if resource.type == SESV2_DESTINATION:
         origin = resource.origin_factory(
@@ -245,10 +241,8 @@ def event_destination(resource: TerraformResource) -> EventDestination:
     else:
         name = _name(values.get("name"))
         body, target_blocks, types_attribute = values, V1_TARGETS, "matching_types"
-    enabled = as_bool(body.get("enabled"))
-    if not (enabled is None or isinstance(enabled, bool)):
-        enabled = UNKNOWN  # computed, or not a boolean at all: not ours to guess
-    types = _event_types(body.get(types_attribute))
+    enabled, types, problems = checked_destination(as_bool(body.get("enabled")), body.get(types_attribute), origin)
+    findings.extend(problems)
     targets = []
     for block, key in target_blocks.items():
         content = body.get(block)
@@ -323,7 +317,7 @@ def build_model(resources, owned=None, incomplete: bool = False) -> tuple[list, 
     for resource in resources:
         if resource.type not in DESTINATION_TYPES:
             continue
-        destination = event_destination(resource)
+        destination = event_destination(resource, findings if owned(resource) else [])
         set_name = resource.values.get("configuration_set_name") if isinstance(resource.values, dict) else UNKNOWN
         draft = None
         if isinstance(set_name, str):
