@@ -425,23 +425,23 @@ def test_tf_json_templates_references_and_escapes():
     )
 
 
+def alerts_in_json(set_name: str, service: str) -> dict:
+    """The body of a `.tf.json` destination "alerts": BOUNCE and COMPLAINT to an ARN of `service`."""
+    return {
+        "configuration_set_name": set_name,
+        "event_destination_name": "alerts",
+        "event_destination": {
+            "enabled": True,
+            "matching_event_types": ["BOUNCE", "COMPLAINT"],
+            "sns_destination": {"topic_arn": f"arn:aws:{service}:us-east-1:123456789012:alerts"},
+        },
+    }
+
+
 def test_tf_json_a_module_mixes_both_syntaxes(tmp_path):
     write(tmp_path, "sets.tf", SETS_TF)
-    destinations = {
-        "resource": {
-            "aws_sesv2_configuration_set_event_destination": {
-                "alerts": {
-                    "configuration_set_name": "${aws_sesv2_configuration_set.mail.configuration_set_name}",
-                    "event_destination_name": "alerts",
-                    "event_destination": {
-                        "enabled": True,
-                        "matching_event_types": ["BOUNCE", "COMPLAINT"],
-                        "sns_destination": {"topic_arn": "arn:aws:sqs:us-east-1:123456789012:alerts"},
-                    },
-                }
-            }
-        }
-    }
+    destination = alerts_in_json("${aws_sesv2_configuration_set.mail.configuration_set_name}", "sqs")
+    destinations = {"resource": {"aws_sesv2_configuration_set_event_destination": {"alerts": destination}}}
     write(tmp_path, "destinations.tf.json", json.dumps(destinations, indent=2))
     selected = ("SES106", "SES201")
     expected = [("SES106", 14, "mail", "alerts")]  # "topic_arn", in the JSON file
@@ -542,17 +542,7 @@ def test_the_same_reference_in_json_syntax_names_the_same_set(tmp_path):
     document = {
         "resource": {
             "aws_sesv2_configuration_set": {"mail": {"configuration_set_name": "${var.set_name}"}},
-            "aws_sesv2_configuration_set_event_destination": {
-                "alerts": {
-                    "configuration_set_name": "${var.set_name}",
-                    "event_destination_name": "alerts",
-                    "event_destination": {
-                        "enabled": True,
-                        "matching_event_types": ["BOUNCE", "COMPLAINT"],
-                        "sns_destination": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts"},
-                    },
-                }
-            },
+            "aws_sesv2_configuration_set_event_destination": {"alerts": alerts_in_json("${var.set_name}", "sns")},
         }
     }
     (config_set,) = TerraformJsonSource().load("main.tf.json", json.dumps(document))[0]
