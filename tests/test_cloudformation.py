@@ -327,13 +327,13 @@ def test_a_set_cloudformation_names_itself_is_unknown_by_name(tmp_path):
         (
             "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
             "      EventDestination: [1]\n",
-            [],
+            [("SG002", 6, None, None)],  # EventDestination must be a mapping
         ),
         (
             "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
             "      EventDestination:\n        Enabled: true\n"
             "        MatchingEventTypes: BOUNCE\n        SnsDestination: arn\n",
-            [("SG002", 8, None, None)],  # MatchingEventTypes must be a list
+            [("SG002", 8, None, None), ("SG002", 9, None, None)],  # a list of event types; a mapping of a target
         ),
     ],
 )
@@ -417,4 +417,37 @@ def test_destination_fields_of_the_wrong_type_are_sg002_and_their_rules_stay_sil
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
         ("SG002", 9, 9, "Enabled must be a boolean, not a string"),
         ("SG002", 10, 9, "MatchingEventTypes must be a list, not a string"),
+    ]
+
+
+def test_target_blocks_that_are_not_mappings_are_sg002_and_routing_stays_silent(tmp_path):
+    report = lint(
+        tmp_path,
+        """\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Dest:
+            Type: AWS::SES::ConfigurationSetEventDestination
+            Properties:
+              ConfigurationSetName: elsewhere
+              EventDestination:
+                Name: d
+                Enabled: true
+                MatchingEventTypes: [BOUNCE]
+                SnsDestination: "arn:aws:sns:us-east-1:123456789012:t"
+                CloudWatchDestination:
+                EventBridgeDestination: !Ref Bus
+          Whole:
+            Type: AWS::SES::ConfigurationSetEventDestination
+            Properties:
+              ConfigurationSetName: elsewhere
+              EventDestination: [d]
+        """,
+        select=("SES1", "SES2"),
+    )
+    # No SES102 "two targets": what the blocks hold cannot be read, so no rule guesses; the intrinsic is no error.
+    assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
+        ("SG002", 11, 9, "SnsDestination must be a mapping, not a string"),
+        ("SG002", 12, 9, "CloudWatchDestination must be a mapping, not null"),
+        ("SG002", 18, 7, "EventDestination must be a mapping, not a list"),
     ]

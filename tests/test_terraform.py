@@ -623,3 +623,44 @@ def test_an_option_field_of_the_wrong_type_is_sg002_at_its_line(tmp_path, syntax
     report = lint(tmp_path, write(tmp_path, syntax, text), select=(silent,))
     # SG002 where it is written; the rule that reads the field says nothing about a value it cannot read.
     assert [(f.rule_id, f.location.line) for f in report.findings] == [("SG002", line)]
+
+
+DESTINATION_BLOCKS_WRITTEN_AS_VALUES = """\
+resource "aws_sesv2_configuration_set_event_destination" "d" {
+  configuration_set_name = "a"
+  event_destination_name = "d"
+  event_destination {
+    enabled              = true
+    matching_event_types = ["BOUNCE"]
+    sns_destination      = "arn:aws:sns:us-east-1:123456789012:t"
+    dynamic "cloud_watch_destination" {
+      for_each = var.dimensions
+      content {}
+    }
+  }
+}
+
+resource "aws_sesv2_configuration_set_event_destination" "e" {
+  configuration_set_name = "a"
+  event_destination_name = "e"
+  event_destination      = "x"
+}
+
+resource "aws_ses_event_destination" "v" {
+  name                   = "v"
+  configuration_set_name = "a"
+  enabled                = true
+  matching_types         = ["bounce"]
+  kinesis_destination    = 3
+}
+"""
+
+
+def test_a_destination_block_written_as_a_value_is_sg002_and_routing_stays_silent(tmp_path):
+    report = lint(tmp_path, write(tmp_path, "main.tf", DESTINATION_BLOCKS_WRITTEN_AS_VALUES), select=("SES1", "SES2"))
+    # The `dynamic` block is unknown, not wrong; no routing rule judges a destination whose targets it cannot read.
+    assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == [
+        ("SG002", 7, "SnsDestination must be a mapping, not a string"),
+        ("SG002", 18, "EventDestination must be a mapping, not a string"),
+        ("SG002", 26, "KinesisFirehoseDestination must be a mapping, not a number"),
+    ]

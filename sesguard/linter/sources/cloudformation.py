@@ -31,6 +31,7 @@ from sesguard.linter.sources.common import (
     SetDraft,
     as_bool,
     assemble,
+    checked_block,
     checked_destination,
     checked_options,
     join_key,
@@ -222,8 +223,10 @@ def _configuration_set(resource: dict, origin: DocumentOrigin, findings: list) -
 
 
 def _destination(raw, origin: DocumentOrigin, findings: list) -> EventDestination:
-    """The destination; an `Enabled` or `MatchingEventTypes` of the wrong type is SG002 in `findings`."""
+    """The destination; a block or a field of the wrong type is SG002 in `findings`."""
     if not isinstance(raw, dict) or is_intrinsic(raw):
+        if raw is not None:  # absent: CloudFormation itself rejects the template
+            findings.extend(checked_block(raw, origin, (), "EventDestination"))
         return unresolved_destination(origin)
     name = raw.get("Name")
     name = name if isinstance(name, str) else UNKNOWN  # absent: CloudFormation generates one
@@ -232,6 +235,8 @@ def _destination(raw, origin: DocumentOrigin, findings: list) -> EventDestinatio
     )
     findings.extend(problems)
     blocks = [kind for kind in TARGET_KINDS if kind.block in raw]
+    for kind in blocks:
+        findings.extend(checked_block(raw[kind.block], origin, (kind.block,)))
     if any(not isinstance(raw[kind.block], dict) or is_intrinsic(raw[kind.block]) for kind in blocks):
         return unresolved_destination(origin, name, enabled, types)
     targets = tuple(

@@ -67,12 +67,11 @@ def checked_options(options: dict, origin) -> tuple[dict, list]:
 
     UNKNOWN itself (an intrinsic function, a variable, a computed value) is no problem.
     """
-    checked, problems = {}, []
+    checked, findings = {}, []
     for block, content in options.items():
-        if content is UNKNOWN or not isinstance(content, dict):
+        if not isinstance(content, dict):
             checked[block] = UNKNOWN
-            if content is not UNKNOWN:
-                problems.append(((block,), f"{block} must be {_TYPE_NAMES[dict]}, not {_type_name(content)}"))
+            findings.extend(checked_block(content, origin, (block,)))
             continue
         content = dict(content)
         for (owner, name), expected in OPTION_FIELD_TYPES.items():
@@ -80,10 +79,20 @@ def checked_options(options: dict, origin) -> tuple[dict, list]:
             if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
                 content[name] = UNKNOWN
                 message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {_type_name(value)}"
-                problems.append(((block, name), message))
+                findings.append(pipeline_finding("SG002", message, origin.locate((block, name)), origin.kind))
         checked[block] = content
-    findings = [pipeline_finding("SG002", message, origin.locate(path), origin.kind) for path, message in problems]
     return checked, findings
+
+
+def checked_block(value, origin, path: tuple, name: str | None = None) -> list:
+    """SG002 at `path` below `origin` when a block that must be a mapping is some other value (null too).
+
+    UNKNOWN is no problem, nor is a mapping (a CloudFormation intrinsic function is one).
+    """
+    if value is UNKNOWN or isinstance(value, dict):
+        return []
+    message = f"{name or '.'.join(path)} must be {_TYPE_NAMES[dict]}, not {_type_name(value)}"
+    return [pipeline_finding("SG002", message, origin.locate(path), origin.kind)]
 
 
 def checked_destination(enabled, matching_event_types, origin) -> tuple:

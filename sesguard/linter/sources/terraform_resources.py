@@ -23,6 +23,7 @@ from sesguard.linter.sources.common import (
     SetDraft,
     as_bool,
     assemble,
+    checked_block,
     checked_destination,
     checked_options,
     join_key,
@@ -235,6 +236,8 @@ def event_destination(resource: TerraformResource, findings: list) -> EventDesti
         name = _name(values.get("event_destination_name"))
         body = _first_block(values, "event_destination")
         if body is not None and not isinstance(body, dict):  # computed, or not a block: cannot be read
+            untranslated = resource.origin_factory(path_translator({}))
+            findings.extend(checked_block(body, untranslated, ("EventDestination",)))
             return unresolved_destination(origin, name)
         body = body or {}
         target_blocks, types_attribute = SESV2_TARGETS, "matching_event_types"
@@ -243,14 +246,18 @@ def event_destination(resource: TerraformResource, findings: list) -> EventDesti
         body, target_blocks, types_attribute = values, V1_TARGETS, "matching_types"
     enabled, types, problems = checked_destination(as_bool(body.get("enabled")), body.get(types_attribute), origin)
     findings.extend(problems)
-    targets = []
+    targets, readable = [], True
     for block, key in target_blocks.items():
         content = body.get(block)
         if not content:
             continue
-        if not isinstance(content, list) or not all(isinstance(item, dict) for item in content):
-            return unresolved_destination(origin, name, enabled, types)  # a computed or `dynamic` block
         kind = TARGET_BY_KEY[key]
+        if not isinstance(content, list) or not all(isinstance(item, dict) for item in content):
+            # A `dynamic` block is UNKNOWN; any other value written where a block belongs is wrong.
+            if not (isinstance(content, list) and any(item is UNKNOWN for item in content)):
+                findings.extend(checked_block(content, origin, (kind.block,)))
+            readable = False
+            continue
         if block == "cloudwatch_destination":  # v1: each block is one dimension
             fields = {"DimensionConfigurations": [_v1_dimension(item) for item in content]}
         elif block == "kinesis_destination":
@@ -259,6 +266,8 @@ def event_destination(resource: TerraformResource, findings: list) -> EventDesti
         else:
             fields = to_api(content[0])
         targets.append(Target(kind, fields))
+    if not readable:
+        return unresolved_destination(origin, name, enabled, types)
     return EventDestination(
         name=name, origin=origin, enabled=enabled, matching_event_types=types, targets=tuple(targets)
     )
