@@ -358,6 +358,30 @@ INPUTS = [
         2,
         ("dup.tf.json:1:56: SG001 error duplicate key 'a'",),
     ),
+    Input(
+        "json-lone-surrogate-in-a-value",
+        files(half__json='{"ConfigurationSets": [{"Name": "ok",\n  "Tags": [{"Key": "k\\udefd", "Value": "v"}]}]}'),
+        2,
+        ("half.json:2:13: SG001 error invalid JSON: \\udefd is half of a UTF-16 surrogate pair",),
+    ),
+    Input(
+        "json-lone-surrogate-in-a-key",
+        files(key__json='{"ConfigurationSets": [{"\\ud800": 1}]}'),
+        2,
+        ("key.json:1:25: SG001 error invalid JSON: \\ud800 is half of a UTF-16 surrogate pair",),
+    ),
+    Input(
+        "hcl-lone-surrogate",
+        files(half__tf='resource "aws_sesv2_configuration_set" "a" {\n  configuration_set_name = "a\\ud800"\n}\n'),
+        2,
+        ("half.tf:2:28: SG001 error invalid HCL: \\ud800 is half of a UTF-16 surrogate pair",),
+    ),
+    Input(
+        "json-surrogate-pair-is-a-character",
+        files(pair__json='{"ConfigurationSets": [{"Name": "ok\\ud83d\\ude00"}]}'),
+        1,
+        ("pair.json:1:24: SES301 warning …",),
+    ),
     Input("top-level-list-yaml", files(list__yaml="- ConfigurationSets: []\n"), 1, (), skipped=1),
     Input("configuration-sets-null", files(null__yaml="ConfigurationSets:\n"), 2, ("null.yaml:1:… SG002 error …",)),
     Input(
@@ -694,6 +718,28 @@ FAULTS = [
         ),
         judged=frozenset({"eu-mail"}),
         why="botocore alone parses this as a set without destinations, which the rules would misjudge",
+    ),
+    FaultRow(
+        "malformed-200-json-lone-surrogate-one-set",
+        (
+            Fault(
+                status=200,
+                body=b'{"EventDestinations": [{"Name": "op\\udc00s", "Enabled": true, "MatchingEventTypes": []}]}',
+                operation="GetConfigurationSetEventDestinations",
+                set_name="marketing",
+            ),
+        ),  # fmt: skip
+        code=2,
+        gaps=(
+            (
+                "us-east-1",
+                "marketing",
+                "malformed response to GetConfigurationSetEventDestinations (HTTP 200: JSON with half of a UTF-16 "
+                "surrogate pair in a string)",
+            ),
+        ),
+        judged=frozenset({"eu-mail"}),
+        why="a name no report can print: the run must say so, not die writing it",
     ),
     FaultRow(
         "malformed-200-json-without-fields-one-set",

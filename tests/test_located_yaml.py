@@ -301,6 +301,17 @@ def test_invalid_yaml_is_a_one_line_message_with_a_position(
     assert (error.line, error.column) == (line, column)
 
 
+def test_a_lone_surrogate_escape_is_a_load_error_with_the_python_loader_too():
+    """libyaml refuses `\\udc00`; PyYAML's own loader makes half a character of it, which no report could print."""
+    error = load_error('a:\n  b: "x\\udc00"\n', PYTHON_LOADER)
+    assert (error.message, error.line, error.column) == (
+        "invalid YAML: \\udc00 is half of a UTF-16 surrogate pair",
+        2,
+        3,
+    )
+    assert load_yaml('a: "\\U0001F600"\n', PYTHON_LOADER).data == {"a": "\U0001f600"}  # a whole character is fine
+
+
 def test_syntax_error_found_while_measuring_depth_is_a_load_error():
     """The exact depth check parses first; a syntax error there must not escape as a yaml exception."""
     error = load_error("a: b: c\n" + "[" * (MAX_DEPTH + 1))

@@ -424,6 +424,7 @@ def test_mutated_specs_never_crash_and_sg002_matches_the_schema(cli, data):
 @_settings(max_examples=100)
 @given(mutated_texts())
 @example((".yaml", b"ConfigurationSets:\n- Name: a\n  Tags:\n  - Key: k\n    Value: x\t:y\n"))  # found in CI
+@example((".json", b'{"ConfigurationSets": [{"Name": "\\udefd"}]}'))  # found by a longer run: it crashed the output
 def test_damaged_text_never_crashes(cli, damaged):
     suffix, data = damaged
     file = f"spec{suffix}"

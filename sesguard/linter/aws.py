@@ -116,9 +116,13 @@ def _check_body(operation_model, response_dict, **_):
     protocol = operation_model.service_model.resolved_protocol
     if protocol in ("json", "rest-json"):
         try:
-            if isinstance(json.loads(body), dict):
+            parsed = json.loads(body)
+            if not isinstance(parsed, dict):
+                detail = "JSON, but not an object"
+            elif _SURROGATE_ESCAPE.search(body) and _holds_half_a_character(parsed):
+                detail = "JSON with half of a UTF-16 surrogate pair in a string"
+            else:
                 return
-            detail = "JSON, but not an object"
         except ValueError:  # also UnicodeDecodeError
             detail = "truncated JSON" if body.lstrip()[:1] in (b"{", b"[") else "not JSON"
     elif protocol in ("query", "ec2"):
@@ -128,6 +132,18 @@ def _check_body(operation_model, response_dict, **_):
     else:
         return
     raise MalformedResponseError(operation=name, status=response_dict["status_code"], detail=detail)
+
+
+# Only a `\\udc00`-style escape can put half of a surrogate pair into a string; no report could print it.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _holds_half_a_character(parsed) -> bool:
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def base_session(scope: Scope):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections import deque
 from json.decoder import scanstring
 
 from sesguard.linter import limits
@@ -132,7 +133,38 @@ def load_json(text: str) -> JsonDocument:
         except _DuplicateKey as duplicate:
             line, column = _find_duplicate(text, duplicate.key)
             raise LoadError(f"duplicate key '{duplicate.key}'", line, column)
-    return JsonDocument(text, data)
+    document = JsonDocument(text, data)
+    reject_lone_surrogates(text, document, "JSON")
+    return document
+
+
+# Only an escape (`\udc00`, YAML's `\U0000dc00`) can put half of a UTF-16 surrogate pair into a string: it is
+# no character, and no UTF-8 report can hold it. Python's decoders accept one (libyaml does not).
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def reject_lone_surrogates(text: str, document, language: str) -> None:
+    """Raise LoadError at the first key or string value of `document` that holds a lone surrogate."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    pending = deque([((), document.data)])
+    while pending:
+        path, value = pending.popleft()
+        if isinstance(value, dict):
+            pending.extend((path + (key,), item) for key, item in value.items())
+            strings = [(path + (key,), key) for key in value if isinstance(key, str)]
+        elif isinstance(value, list):
+            pending.extend((path + (index,), item) for index, item in enumerate(value))
+            strings = []
+        else:
+            strings = [(path, value)] if isinstance(value, str) else []
+        for where, string in strings:
+            found = SURROGATE.search(string)
+            if found:
+                line, column, _ = document.locate(where)
+                character = f"\\u{ord(found.group()):04x}"
+                raise LoadError(f"invalid {language}: {character} is half of a UTF-16 surrogate pair", line, column)
 
 
 def nesting_and_members(data) -> tuple:

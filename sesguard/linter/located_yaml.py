@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
-from sesguard.linter.located_json import nesting_and_members
+from sesguard.linter.located_json import nesting_and_members, reject_lone_surrogates
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 try:
@@ -171,7 +171,9 @@ def _load(text: str, loader) -> YamlDocument:
     finally:
         if loader_instance is not None:
             loader_instance.dispose()
-    return YamlDocument(data, root, text)
+    document = YamlDocument(data, root, text)
+    reject_lone_surrogates(text, document, "YAML")
+    return document
 
 
 # Deep nesting hurts twice. libyaml's composer recurses in C, about 450 bytes of stack a level, so the

@@ -21,6 +21,7 @@ from pathlib import PurePath
 
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
+from sesguard.linter.located_json import SURROGATE
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.sources.terraform_module import configuration_resource, load_module_file
 from sesguard.linter.sources.terraform_resources import RESOURCE_TYPES
@@ -269,4 +270,8 @@ def _string_literal(node, traversals=None):
             text.append(json.loads(f'"{chunk}"'))
         except ValueError:
             text.append(chunk)
-    return "".join(text)
+    value = "".join(text)
+    half = SURROGATE.search(value)
+    if half:  # `"\\ud800"`: no character, and no report could print it
+        raise LoadError(f"invalid HCL: \\u{ord(half.group()):04x} is half of a UTF-16 surrogate pair", *_position(node))
+    return value
