@@ -390,9 +390,9 @@ def test_options_of_the_wrong_type_are_sg002_and_their_rules_stay_silent(tmp_pat
         select=("SES3",),
     )
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
-        ("SG002", 7, 7, "DeliveryOptions must be a mapping, not a string"),
-        ("SG002", 9, 9, "ReputationOptions.ReputationMetricsEnabled must be a boolean, not a string"),
-        ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, not a list"),
+        ("SG002", 7, 7, "DeliveryOptions must be an object, not string"),
+        ("SG002", 9, 9, "ReputationOptions.ReputationMetricsEnabled must be a boolean, not string"),
+        ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, number or boolean, not array"),
     ]  # and nothing about SendingEnabled: an intrinsic is unknown, not wrong
 
 
@@ -415,8 +415,49 @@ def test_destination_fields_of_the_wrong_type_are_sg002_and_their_rules_stay_sil
         select=("SES101", "SES202"),
     )
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
-        ("SG002", 9, 9, "Enabled must be a boolean, not a string"),
-        ("SG002", 10, 9, "MatchingEventTypes must be a list, not a string"),
+        ("SG002", 9, 9, "EventDestination.Enabled must be a boolean, not string"),
+        ("SG002", 10, 9, "EventDestination.MatchingEventTypes must be an array, not string"),
+    ]
+
+
+def test_a_wrong_type_anywhere_is_sg002_at_its_line_and_what_cloudformation_converts_is_not(tmp_path):
+    report = lint(
+        tmp_path,
+        """\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Set:
+            Type: AWS::SES::ConfigurationSet
+            Properties:
+              Name: 5
+              DeliveryOptions: {TlsPolicy: REQUIRE, MaxDeliverySeconds: soon}
+              Tags:
+                - {Key: team, Value: [a, b]}
+                - {Key: 1, Value: true}
+              VdmOptions: {DashboardOptions: !If [Prod, {EngagementMetrics: ENABLED}, !Ref AWS::NoValue]}
+          Dest:
+            Type: AWS::SES::ConfigurationSetEventDestination
+            Properties:
+              ConfigurationSetName: !Ref Set
+              EventDestination:
+                Enabled: "true"
+                MatchingEventTypes: [BOUNCE, [COMPLAINT]]
+                CloudWatchDestination: {DimensionConfigurations: "ses:source-ip"}
+        """,
+        select=("SES101", "SES104"),
+    )
+    # Not reported: numbers and booleans where a string goes, "true" for a boolean (CloudFormation converts
+    # them, as cfn-lint accepts), and an intrinsic function anywhere.
+    assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
+        ("SG002", 7, 45, "DeliveryOptions.MaxDeliverySeconds is 'soon', which does not match ^[0-9]+$"),
+        ("SG002", 9, 23, "Tags[0].Value must be a string, number or boolean, not array"),
+        ("SG002", 18, 38, "EventDestination.MatchingEventTypes[1] must be a string, number or boolean, not array"),
+        (
+            "SG002",
+            19,
+            33,
+            "EventDestination.CloudWatchDestination.DimensionConfigurations must be an array, not string",
+        ),
     ]
 
 
@@ -447,7 +488,7 @@ def test_target_blocks_that_are_not_mappings_are_sg002_and_routing_stays_silent(
     )
     # No SES102 "two targets": what the blocks hold cannot be read, so no rule guesses; the intrinsic is no error.
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
-        ("SG002", 11, 9, "SnsDestination must be a mapping, not a string"),
-        ("SG002", 12, 9, "CloudWatchDestination must be a mapping, not null"),
-        ("SG002", 18, 7, "EventDestination must be a mapping, not a list"),
+        ("SG002", 11, 9, "EventDestination.SnsDestination must be an object, not string"),
+        ("SG002", 12, 9, "EventDestination.CloudWatchDestination must be an object, not null"),
+        ("SG002", 18, 7, "EventDestination must be an object, not array"),
     ]

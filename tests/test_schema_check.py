@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
+from sesguard.linter import validation
+from sesguard.linter.model import UNKNOWN
 from sesguard.linter.schema_check import Unsupported, compile_schema
 from sesguard.linter.validation import load_schema
 
@@ -115,6 +117,48 @@ def test_config_schema_agrees_with_jsonschema():
     assert any(not reference.is_valid(d) for d in documents) and any(reference.is_valid(d) for d in documents)
     for document in documents:
         assert fast(document) == reference.is_valid(document), document
+
+
+CLOUDFORMATION_PROPERTIES = {
+    "cloudformation-configuration-set": {
+        "Name": "mail",
+        "DeliveryOptions": {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 600, "SendingPoolName": "p"},
+        "ReputationOptions": {"ReputationMetricsEnabled": True},
+        "SuppressionOptions": {"SuppressedReasons": ["BOUNCE"], "ValidationOptions": {"ConditionThreshold": {}}},
+        "Tags": [{"Key": "team", "Value": "mail"}],
+        "VdmOptions": {"DashboardOptions": {"EngagementMetrics": "ENABLED"}},
+    },
+    "cloudformation-event-destination": {
+        "ConfigurationSetName": "mail",
+        "EventDestination": {
+            "Enabled": True,
+            "MatchingEventTypes": ["BOUNCE"],
+            "CloudWatchDestination": {"DimensionConfigurations": [{"DimensionName": "d"}]},
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLOUDFORMATION_PROPERTIES))
+def test_cloudformation_schemas_agree_with_jsonschema_and_let_unknown_through(name):
+    """An intrinsic function (UNKNOWN) is valid wherever it stands, in the fast check and in jsonschema alike."""
+    fast, reference = validation._fast_check(name, UNKNOWN), validation._validator(name, UNKNOWN)
+    assert fast is not None
+    documents = list(mutations(CLOUDFORMATION_PROPERTIES[name]))
+    with_unknown = [_replaced(d, path, UNKNOWN) for d in documents[:: len(documents) // 40] for path in _paths(d)]
+    assert any(not reference.is_valid(d) for d in documents) and any(reference.is_valid(d) for d in documents)
+    assert all(reference.is_valid(d) for d in [_replaced(d, (), UNKNOWN) for d in documents[:3]])
+    for document in documents + with_unknown:
+        assert fast(document) == reference.is_valid(document), document
+
+
+def _paths(document, path=()):
+    yield path
+    children = (
+        document.items() if isinstance(document, dict) else enumerate(document) if isinstance(document, list) else ()
+    )
+    for key, child in children:
+        yield from _paths(child, path + (key,))
 
 
 @pytest.mark.parametrize(

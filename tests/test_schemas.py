@@ -153,7 +153,10 @@ def test_every_botocore_region_is_a_valid_spec_region(region):
 # -- (b) the schemas are valid JSON Schemas ------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["spec", "config"])
+SCHEMAS = ["spec", "config", "cloudformation-configuration-set", "cloudformation-event-destination"]
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
 def test_schema_is_a_valid_json_schema(name):
     schema = load_schema(name)
     validator = jsonschema.validators.validator_for(schema)
@@ -162,12 +165,13 @@ def test_schema_is_a_valid_json_schema(name):
 
 
 def test_every_shipped_schema_is_checked():
-    assert sorted(path.name for path in SCHEMA_DIR.glob("*.json")) == ["config.schema.json", "spec.schema.json"]
+    assert sorted(path.name for path in SCHEMA_DIR.glob("*.json")) == sorted(f"{name}.schema.json" for name in SCHEMAS)
 
 
-def test_every_ref_resolves():
-    refs = re.findall(r'"\$ref": "#/\$defs/([A-Za-z]+)"', (SCHEMA_DIR / "spec.schema.json").read_text("utf-8"))
-    assert refs and set(refs) <= set(DEFS)
+@pytest.mark.parametrize("name", ["spec", "cloudformation-configuration-set", "cloudformation-event-destination"])
+def test_every_ref_resolves(name):
+    refs = re.findall(r'"\$ref": "#/\$defs/([A-Za-z]+)"', (SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8"))
+    assert refs and set(refs) <= set(load_schema(name)["$defs"])
 
 
 # -- (c) the examples validate -------------------------------------------------------------------
@@ -189,3 +193,40 @@ def test_the_schema_does_reject_things():
     assert [p.message for p in schema_problems("spec", {"ConfigurationSets": [{"Name": "a", "Bogus": 1}]})] == [
         "unknown field 'Bogus' in ConfigurationSets[0]"
     ]
+
+
+# -- (d) the CloudFormation schemas type every property CloudFormation documents ----------------------
+
+CLOUDFORMATION_SCHEMAS = {
+    "AWS::SES::ConfigurationSet": "cloudformation-configuration-set",
+    "AWS::SES::ConfigurationSetEventDestination": "cloudformation-event-destination",
+}
+# A JSON type as CloudFormation reads it: it turns numbers and booleans into the strings a string needs.
+KIND = {"string": "scalar", "boolean": "boolean", "number": "number", "integer": "number"}
+
+
+def shape(node, schema, path=()):
+    """{property path: object, array, scalar, boolean or number} for every property below `node`."""
+    reference = node.get("$ref", "")
+    if reference:
+        node = schema[reference.split("/")[1]][reference.split("/")[2]]
+    kinds = node.get("type", "object")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    found = {path: KIND.get(kinds[0], kinds[0])} if path else {}  # ours list the type CloudFormation names first
+    for name, child in node.get("properties", {}).items():
+        found.update(shape(child, schema, (*path, name)))
+    if "items" in node:
+        found.update(shape(node["items"], schema, (*path, "[]")))
+    return found
+
+
+@pytest.mark.parametrize("resource_type", sorted(CLOUDFORMATION_SCHEMAS))
+def test_cloudformation_schema_types_every_property_cfn_lint_knows(resource_type):
+    """cfn-lint ships CloudFormation's own resource schemas: a property it knows that ours does not type goes
+    unchecked, and one typed differently is a false SG002 (only `string` fields may hold any scalar here)."""
+    providers = pytest.importorskip("cfnlint.schema", reason="cfn-lint is not installed; it carries the reference")
+    reference = providers.PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    ours = load_schema(CLOUDFORMATION_SCHEMAS[resource_type])
+    read_only = {tuple(pointer.split("/")[2:]) for pointer in reference.get("readOnlyProperties", ())}  # `Id`
+    theirs = {path: kind for path, kind in shape(reference, reference).items() if path[:1] not in read_only}
+    assert theirs and {path: ours_kind for path, ours_kind in shape(ours, ours).items() if path in theirs} == theirs

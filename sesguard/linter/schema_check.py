@@ -19,8 +19,11 @@ class Unsupported(Exception):
     """The schema uses a keyword this checker does not implement."""
 
 
-def compile_schema(schema: dict):
-    """A function `check(instance) -> bool` equivalent to validating against `schema`."""
+def compile_schema(schema: dict, wildcard=None):
+    """A function `check(instance) -> bool` equivalent to validating against `schema`.
+
+    `wildcard`, when given, is a value valid wherever it appears (sesguard's UNKNOWN).
+    """
     definitions = {}
 
     def resolve(reference: str):
@@ -48,8 +51,13 @@ def compile_schema(schema: dict):
             checks.append(compiler(argument, node, build, resolve))
         checks = [check for check in checks if check is not None]
         if len(checks) == 1:
-            return checks[0]
-        return lambda value: all(check(value) for check in checks)
+            combined = checks[0]
+        else:
+
+            def combined(value):
+                return all(check(value) for check in checks)
+
+        return combined if wildcard is None else (lambda value: value is wildcard or combined(value))
 
     return build(schema)
 

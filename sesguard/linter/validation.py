@@ -32,34 +32,47 @@ def load_schema(name: str) -> dict:
 
 
 @functools.cache
-def _validator(name: str):
+def _validator(name: str, wildcard=None):
     import jsonschema  # costly import: only when something is validated
 
     schema = load_schema(name)
-    return jsonschema.validators.validator_for(schema)(schema)
+    validator_class = jsonschema.validators.validator_for(schema)
+    if wildcard is not None:
+        keywords = {keyword: _passing(check, wildcard) for keyword, check in validator_class.VALIDATORS.items()}
+        validator_class = jsonschema.validators.extend(validator_class, keywords)
+    return validator_class(schema)
+
+
+def _passing(check, wildcard):
+    """A jsonschema keyword check that lets `wildcard` through."""
+
+    def keyword(validator, argument, instance, schema):
+        return () if instance is wildcard else check(validator, argument, instance, schema)
+
+    return keyword
 
 
 @functools.cache
-def _fast_check(name: str):
+def _fast_check(name: str, wildcard=None):
     """A compiled yes/no check (see schema_check), or None if the schema needs full jsonschema."""
     from sesguard.linter.schema_check import Unsupported, compile_schema
 
     try:
-        return compile_schema(load_schema(name))
+        return compile_schema(load_schema(name), wildcard)
     except Unsupported:
         return None
 
 
-def schema_problems(name: str, instance) -> list[SchemaProblem]:
-    """Every way `instance` breaks schema `name`, sorted by path.
+def schema_problems(name: str, instance, wildcard=None) -> list[SchemaProblem]:
+    """Every way `instance` breaks schema `name`, sorted by path; `wildcard` (UNKNOWN) is valid anywhere.
 
     Valid documents (nearly all) are confirmed by the fast check alone; jsonschema, slower to import
     and to run, only explains the invalid ones.
     """
-    fast = _fast_check(name)
+    fast = _fast_check(name, wildcard)
     if fast is not None and fast(instance):
         return []
-    return _sorted_problems(_validator(name), instance)
+    return _sorted_problems(_validator(name, wildcard), instance)
 
 
 def validate_value(schema: dict, instance) -> list[SchemaProblem]:
@@ -103,9 +116,8 @@ def _describe(error) -> SchemaProblem | None:
         present = " and ".join(sorted(names & set(error.instance)))
         return SchemaProblem(path, f"{where or 'document'} has both {present}; give only one")
     if kind == "type":
-        expected = (
-            error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
-        )
+        names = [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
+        expected = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))  # "string, number or boolean"
         return SchemaProblem(
             path, f"{where or 'document'} must be {_article(expected)}, not {_json_type(error.instance)}"
         )

@@ -8,7 +8,9 @@ elsewhere and it is attached to a stand-in set whose options are unknown (see `c
 CloudFormation spells three fields differently from the API (`TopicARN`, `IAMRoleARN`,
 `DeliveryStreamARN`); the model gets API names, and locations translate them back, so findings
 land on the template's own lines. Any intrinsic function (`{"Fn::Sub": ...}`, `!If`, `!Ref` to a
-parameter) is UNKNOWN: rules skip it. A resource's `Metadata: {sesguard: {Suppress: [...]}}`
+parameter) is UNKNOWN: rules skip it. So is a value of the wrong type, which is SG002 at its line
+(the properties are checked against `schemas/cloudformation-*.schema.json`, where an intrinsic
+passes anywhere). A resource's `Metadata: {sesguard: {Suppress: [...]}}`
 becomes the suppressions of its set or destination (applied later by `linter.suppressions`).
 
 Known limit: a resource-level `Condition` is not evaluated; a conditional resource counts as
@@ -22,22 +24,14 @@ from pathlib import PurePath
 
 import yaml
 
+from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.located_json import load_json
 from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
 from sesguard.linter.origins import DocumentOrigin
-from sesguard.linter.sources.common import (
-    Externals,
-    SetDraft,
-    as_bool,
-    assemble,
-    checked_block,
-    checked_destination,
-    checked_options,
-    join_key,
-    unresolved_destination,
-)
+from sesguard.linter.sources.common import Externals, SetDraft, as_bool, assemble, join_key, unresolved_destination
 from sesguard.linter.suppressions import parse_declarations
+from sesguard.linter.validation import schema_problems
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
 SET_TYPE = "AWS::SES::ConfigurationSet"
@@ -47,6 +41,8 @@ API_TO_CFN = {"TopicArn": "TopicARN", "IamRoleArn": "IAMRoleARN", "DeliveryStrea
 CFN_TO_API = {cfn: api for api, cfn in API_TO_CFN.items()}
 BOOLEAN_FIELDS = frozenset({"Enabled", "ReputationMetricsEnabled", "SendingEnabled"})
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SET_SCHEMA = "cloudformation-configuration-set"
+DESTINATION_SCHEMA = "cloudformation-event-destination"
 
 # The short-form tags CloudFormation knows, and the long form each stands for.
 SHORT_FORM_TAGS = {
@@ -145,9 +141,11 @@ class CloudFormationSource:
         drafts, by_logical_id, by_name, findings = [], {}, {}, []
         for logical_id, resource in resources.items():
             if isinstance(resource, dict) and resource.get("Type") == SET_TYPE:
-                draft = SetDraft(_configuration_set(resource, root.child(logical_id, "Properties"), findings))
+                origin = root.child(logical_id, "Properties")
+                properties = _checked_properties(resource, SET_SCHEMA, origin, findings)
+                draft = SetDraft(_configuration_set(properties, origin))
                 draft.config_set.suppressions = _suppressions(resource, root.child(logical_id), findings)
-                if _properties(resource) is None:  # unreadable: nothing can be said about the set
+                if properties is None:  # unreadable: nothing can be said about the set
                     draft.destinations.append(unresolved_destination(draft.config_set.origin))
                 drafts.append(draft)
                 by_logical_id[logical_id] = draft
@@ -158,11 +156,12 @@ class CloudFormationSource:
         for logical_id, resource in resources.items():
             if not (isinstance(resource, dict) and resource.get("Type") == DESTINATION_TYPE):
                 continue
-            properties = _properties(resource)
             origin = root.child(logical_id, "Properties")
-            raw = properties.get("EventDestination") if properties is not None else UNKNOWN
-            destination = _destination(raw, origin.child("EventDestination"), findings)
+            checked = _checked_properties(resource, DESTINATION_SCHEMA, origin, findings)
+            raw = checked.get("EventDestination") if checked is not None else UNKNOWN
+            destination = _destination(raw, origin.child("EventDestination"))
             destination.suppressions = _suppressions(resource, root.child(logical_id), findings)
+            properties = _properties(resource)  # the name as written: two `!Ref`s to one set are one set
             set_name = properties.get("ConfigurationSetName") if properties is not None else UNKNOWN
             draft = None
             reference = set_name.get("Ref") if isinstance(set_name, dict) else None
@@ -199,47 +198,54 @@ def _properties(resource: dict):
     return properties if isinstance(properties, dict) and not is_intrinsic(properties) else None
 
 
-def _configuration_set(resource: dict, origin: DocumentOrigin, findings: list) -> ConfigurationSet:
-    """The set; an option of the wrong type is SG002 in `findings`."""
+def _checked_properties(resource: dict, schema: str, origin: DocumentOrigin, findings: list):
+    """The resource's properties with every intrinsic UNKNOWN; None when they are not a mapping.
+
+    A value of the wrong type (SPEC §10: anywhere) is SG002 in `findings`, and UNKNOWN to the rules.
+    """
     properties = _properties(resource)
+    if properties is None:
+        return None
+    resolved = resolve(properties)
+    for problem in schema_problems(schema, resolved, UNKNOWN):
+        findings.append(pipeline_finding("SG002", problem.message, origin.child(*problem.path).locate(), origin.kind))
+        *parents, last = problem.path
+        container = resolved
+        for element in parents:
+            container = container[element]
+        container[last] = UNKNOWN
+    return resolved
+
+
+def _configuration_set(properties, origin: DocumentOrigin) -> ConfigurationSet:
+    """The set from its checked properties (None: unreadable)."""
     if properties is None:
         return ConfigurationSet(UNKNOWN, origin, options={b: UNKNOWN for b in OPTION_BLOCKS}, tags=UNKNOWN)
     name = properties.get("Name")
     tags = properties.get("Tags", ())
-    if isinstance(tags, list) and all(isinstance(t, dict) and not is_intrinsic(t) for t in tags):
-        tags = tuple((resolve(t.get("Key")), resolve(t.get("Value"))) for t in tags)
+    if isinstance(tags, list) and all(isinstance(t, dict) for t in tags):
+        tags = tuple((t.get("Key"), t.get("Value")) for t in tags)
     else:
         tags = UNKNOWN
-    options, problems = checked_options(
-        {block: resolve(properties[block]) for block in OPTION_BLOCKS if block in properties}, origin
-    )
-    findings.extend(problems)
     return ConfigurationSet(
         name=name if isinstance(name, str) else UNKNOWN,  # absent: CloudFormation generates one
         origin=origin,
-        options=options,
+        options={block: properties[block] for block in OPTION_BLOCKS if block in properties},
         tags=tags,
     )
 
 
-def _destination(raw, origin: DocumentOrigin, findings: list) -> EventDestination:
-    """The destination; a block or a field of the wrong type is SG002 in `findings`."""
-    if not isinstance(raw, dict) or is_intrinsic(raw):
-        if raw is not None:  # absent: CloudFormation itself rejects the template
-            findings.extend(checked_block(raw, origin, (), "EventDestination"))
+def _destination(raw, origin: DocumentOrigin) -> EventDestination:
+    """The destination from its checked `EventDestination` (UNKNOWN or absent: unreadable)."""
+    if not isinstance(raw, dict):
         return unresolved_destination(origin)
     name = raw.get("Name")
     name = name if isinstance(name, str) else UNKNOWN  # absent: CloudFormation generates one
-    enabled, types, problems = checked_destination(
-        resolve(raw.get("Enabled"), "Enabled"), resolve(raw.get("MatchingEventTypes")), origin
-    )
-    findings.extend(problems)
+    types = raw.get("MatchingEventTypes")
+    types = tuple(types) if isinstance(types, list) else types
+    enabled = raw.get("Enabled")
     blocks = [kind for kind in TARGET_KINDS if kind.block in raw]
-    for kind in blocks:
-        findings.extend(checked_block(raw[kind.block], origin, (kind.block,)))
-    if any(not isinstance(raw[kind.block], dict) or is_intrinsic(raw[kind.block]) for kind in blocks):
+    if any(raw[kind.block] is UNKNOWN for kind in blocks):
         return unresolved_destination(origin, name, enabled, types)
-    targets = tuple(
-        Target(kind, {CFN_TO_API.get(k, k): resolve(v) for k, v in raw[kind.block].items()}) for kind in blocks
-    )
+    targets = tuple(Target(kind, {CFN_TO_API.get(k, k): v for k, v in raw[kind.block].items()}) for kind in blocks)
     return EventDestination(name=name, origin=origin, enabled=enabled, matching_event_types=types, targets=targets)

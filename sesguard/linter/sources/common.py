@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TargetKind
 
@@ -47,81 +46,6 @@ def unresolved_destination(origin, name=UNKNOWN, enabled=UNKNOWN, matching_event
     return UnresolvedTargetsDestination(
         name=name, origin=origin, enabled=enabled, matching_event_types=matching_event_types
     )
-
-
-# Option fields rules read, and the type each must have. A wrong one is SG002 (SPEC §10), and
-# UNKNOWN to the rules (so are a destination's `Enabled` and `MatchingEventTypes`, below); the
-# fields no rule reads are left to cfn-lint and `terraform validate`.
-OPTION_FIELD_TYPES = {
-    ("DeliveryOptions", "TlsPolicy"): str,
-    ("TrackingOptions", "HttpsPolicy"): str,
-    ("ReputationOptions", "ReputationMetricsEnabled"): bool,
-    ("SendingOptions", "SendingEnabled"): bool,
-    ("SuppressionOptions", "SuppressedReasons"): list,
-}
-_TYPE_NAMES = {str: "a string", bool: "a boolean", list: "a list", dict: "a mapping"}
-
-
-def checked_options(options: dict, origin) -> tuple[dict, list]:
-    """(`options` with every wrongly typed block or field UNKNOWN, an SG002 at `origin` for each).
-
-    UNKNOWN itself (an intrinsic function, a variable, a computed value) is no problem.
-    """
-    checked, findings = {}, []
-    for block, content in options.items():
-        if not isinstance(content, dict):
-            checked[block] = UNKNOWN
-            findings.extend(checked_block(content, origin, (block,)))
-            continue
-        content = dict(content)
-        for (owner, name), expected in OPTION_FIELD_TYPES.items():
-            value = content.get(name)
-            if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
-                content[name] = UNKNOWN
-                message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {_type_name(value)}"
-                findings.append(pipeline_finding("SG002", message, origin.locate((block, name)), origin.kind))
-        checked[block] = content
-    return checked, findings
-
-
-def checked_block(value, origin, path: tuple, name: str | None = None) -> list:
-    """SG002 at `path` below `origin` when a block that must be a mapping is some other value (null too).
-
-    UNKNOWN is no problem, nor is a mapping (a CloudFormation intrinsic function is one).
-    """
-    if value is UNKNOWN or isinstance(value, dict):
-        return []
-    message = f"{name or '.'.join(path)} must be {_TYPE_NAMES[dict]}, not {_type_name(value)}"
-    return [pipeline_finding("SG002", message, origin.locate(path), origin.kind)]
-
-
-def checked_destination(enabled, matching_event_types, origin) -> tuple:
-    """(enabled, matching event types, SG002 findings at `origin`): a wrongly typed value is UNKNOWN.
-
-    UNKNOWN itself is no problem, nor is an absent value (None).
-    """
-    findings = []
-    if not (enabled is None or enabled is UNKNOWN or isinstance(enabled, bool)):
-        message = f"Enabled must be {_TYPE_NAMES[bool]}, not {_type_name(enabled)}"
-        findings.append(pipeline_finding("SG002", message, origin.locate(("Enabled",)), origin.kind))
-        enabled = UNKNOWN
-    types = matching_event_types
-    if not (types is None or types is UNKNOWN or isinstance(types, (list, tuple))):
-        message = f"MatchingEventTypes must be {_TYPE_NAMES[list]}, not {_type_name(types)}"
-        findings.append(pipeline_finding("SG002", message, origin.locate(("MatchingEventTypes",)), origin.kind))
-        types = UNKNOWN
-    return enabled, tuple(types) if isinstance(types, list) else types, findings
-
-
-def _type_name(value) -> str:
-    """A value's type as the messages name it: a string, a boolean, a number, a list, a mapping, null."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return next((name for kind, name in _TYPE_NAMES.items() if isinstance(value, kind)), type(value).__name__)
 
 
 def as_bool(value):

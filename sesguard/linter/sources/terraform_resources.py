@@ -23,12 +23,10 @@ from sesguard.linter.sources.common import (
     SetDraft,
     as_bool,
     assemble,
-    checked_block,
-    checked_destination,
-    checked_options,
     join_key,
     unresolved_destination,
 )
+from sesguard.linter.sources.terraform_types import checked_block, checked_destination, checked_options
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_BY_KEY
 
 SESV2_SET = "aws_sesv2_configuration_set"
