@@ -359,6 +359,12 @@ INPUTS = [
         ("dup.tf.json:1:56: SG001 error duplicate key 'a'",),
     ),
     Input(
+        "yaml-alias-inside-itself",
+        files(loop__yaml="ConfigurationSets:\n  - Name: a\n    Tags: &x [*x]\n"),
+        2,
+        ("loop.yaml:3:11: SG001 error invalid YAML: an alias inside the value it refers to",),
+    ),
+    Input(
         "json-lone-surrogate-in-a-value",
         files(half__json='{"ConfigurationSets": [{"Name": "ok",\n  "Tags": [{"Key": "k\\udefd", "Value": "v"}]}]}'),
         2,

@@ -53,15 +53,16 @@ def load_error(text: str, loader=SafeLocatedLoader) -> LoadError:
     return caught.value
 
 
-def run_isolated(text_expression: str, timeout: float = 60) -> tuple[int, str]:
+def run_isolated(text_expression: str, timeout: float = 60, pure_python: bool = False) -> tuple[int, str]:
     """Load the YAML that `text_expression` builds in a child interpreter; (return code, what it printed)."""
     code = textwrap.dedent(
         f"""
+        import yaml
         from sesguard.linter.errors import LoadError
-        from sesguard.linter.located_yaml import load_yaml
+        from sesguard.linter.located_yaml import SafeLocatedLoader, load_yaml, loader_class
         text = {text_expression}
         try:
-            document = load_yaml(text)
+            document = load_yaml(text, loader_class(yaml.SafeLoader) if {pure_python} else SafeLocatedLoader)
         except LoadError as error:
             print(f"LoadError {{error.line}}:{{error.column}} {{error.message}}")
         else:
@@ -336,6 +337,17 @@ def test_alias_bomb_is_rejected_quickly_and_safely():
     )
     assert output == f"LoadError 6:4 {message}"
     assert time.monotonic() - started < 20
+
+
+@LOADERS
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("Tags: &x [*x]\n", 1, 7), ("a:\n  b: &m {c: [1, *m]}\n", 2, 6), ("- &r\n  - a\n  - *r\n", 1, 3)],
+)
+def test_an_alias_inside_its_own_value_is_a_load_error_not_a_hang(loader, text, line, column):
+    """`&x [*x]` is a list that holds itself: sizing its expansion (or building it) would never end."""
+    code, output = run_isolated(repr(text), timeout=20, pure_python=loader is PYTHON_LOADER)
+    assert (code, output) == (0, f"LoadError {line}:{column} invalid YAML: an alias inside the value it refers to")
 
 
 def test_aliases_that_expand_modestly_are_fine():

@@ -275,27 +275,26 @@ def _check_depth(text: str, max_depth: int, loader=_BASE_LOADER) -> None:
 
 def _check_expansion(root, max_alias_nodes: int) -> None:
     """Refuse documents whose aliases add more than `max_alias_nodes` values (the 'billion laughs')."""
-    sizes = {}
+    sizes, open_nodes = {}, set()  # open: its children are still being sized
     stack = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
-        if key in sizes and not children_done:
+        mark = node.start_mark
+        if children_done:
+            size = 1 + sum(sizes[id(child)] for child in _children(node))
+            if size > max_alias_nodes + len(sizes):  # only what aliases add counts, not a large document
+                raise LoadError(limits.too_many_aliases(max_alias_nodes), mark.line + 1, mark.column + 1)
+            sizes[key] = size
+            open_nodes.discard(key)
             continue
-        children = _children(node)
-        if not children_done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
+        if key in sizes:
             continue
-        size = 1 + sum(sizes.get(id(child), 0) for child in children)
-        if size > max_alias_nodes + len(sizes):  # only what aliases add counts, not a large document
-            mark = node.start_mark
-            raise LoadError(
-                limits.too_many_aliases(max_alias_nodes),
-                mark.line + 1,
-                mark.column + 1,
-            )
-        sizes[key] = size
+        if key in open_nodes:  # reached again below itself: `&x [*x]` would expand forever
+            raise LoadError("invalid YAML: an alias inside the value it refers to", mark.line + 1, mark.column + 1)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
 
 
 def _children(node) -> list:
