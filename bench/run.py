@@ -6,7 +6,9 @@
 Every measurement is a fresh process (what a user or pre-commit pays), timed from outside, and
 the median over repetitions. Peak memory is the child's max RSS. Inputs are generated into a
 temporary directory. Ratios compare sesguard with the cheapest thing that could be done instead:
-importing the parser, or merely parsing the file. Only the standard library and the project,
+importing the parser, or merely parsing the file. The generated sets are clean, and the largest
+size is measured again with a warning in every set, since each finding is located in the text.
+Only the standard library and the project,
 except two optional rows: cfn-lint's time when it is installed, and the API calls of a live scan
 counted against moto's server on loopback when the test extra (moto) is installed.
 """
@@ -32,13 +34,13 @@ from sesguard.linter.vocabulary import EVENT_TYPES
 REPO = Path(__file__).resolve().parent.parent
 
 
-def configuration_set(index: int) -> dict:
-    """A realistic, clean set: every option set right, five destinations."""
+def configuration_set(index: int, tls_policy: str = "REQUIRE") -> dict:
+    """A realistic set: five destinations, every option set right (clean unless `tls_policy` is OPTIONAL)."""
     region, account = "eu-west-1", "123456789012"
     arn = f"arn:aws:{{}}:{region}:{account}:{{}}"
     return {
         "Name": f"set-{index:05d}",
-        "DeliveryOptions": {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 600},
+        "DeliveryOptions": {"TlsPolicy": tls_policy, "MaxDeliverySeconds": 600},
         "ReputationOptions": {"ReputationMetricsEnabled": True},
         "SendingOptions": {"SendingEnabled": True},
         "SuppressionOptions": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
@@ -90,13 +92,14 @@ def configuration_set(index: int) -> dict:
     }
 
 
-def write_specs(directory: Path, sets: int) -> dict:
+def write_specs(directory: Path, sets: int, tls_policy: str = "REQUIRE") -> dict:
     document = {
         "Account": "123456789012",
         "Region": "eu-west-1",
-        "ConfigurationSets": [configuration_set(i) for i in range(sets)],
+        "ConfigurationSets": [configuration_set(i, tls_policy) for i in range(sets)],
     }
-    yaml_path, json_path = directory / f"spec-{sets}.yaml", directory / f"spec-{sets}.json"
+    name = f"spec-{sets}-{tls_policy.lower()}"
+    yaml_path, json_path = directory / f"{name}.yaml", directory / f"{name}.json"
     json_path.write_text(json.dumps(document, indent=1))
     yaml_path.write_text(_to_yaml(document))
     return {"yaml": yaml_path, "json": json_path}
@@ -306,6 +309,16 @@ def main() -> int:
                 )
                 row(f"{kind.upper()} {sets:,} sets: peak memory vs parse alone (MiB)", check_peak, parse_peak, 3)
         small_size, large_size = sizes
+        # Every finding is located in the text: a warning (SES301) in each set must not cost more than the parse.
+        for kind, path in write_specs(directory, large_size, "OPTIONAL").items():
+            parse_time, _ = measure(parse_only(path, kind), big_repetitions)
+            check_time, _ = measure(sesguard("check", "--quiet", str(path)), big_repetitions)
+            row(
+                f"{kind.upper()} {large_size:,} sets, a finding in each: check vs parse alone (s)",
+                check_time,
+                parse_time,
+                2 if kind == "yaml" else 10,
+            )
         for kind in ("yaml", "json"):
             row(
                 f"{kind.upper()} scaling: {large_size:,} vs {small_size:,} sets (s)",

@@ -137,6 +137,27 @@ def test_a_located_path_is_not_walked_again(monkeypatch):
     assert len(steps) == 1
 
 
+LONG_ARRAY = 300
+
+
+@pytest.mark.parametrize(
+    "order",
+    [range(LONG_ARRAY), [(i * 7919) % LONG_ARRAY for i in range(LONG_ARRAY)]],
+    ids=["in-file-order", "scattered"],
+)
+def test_every_element_of_a_long_array_is_found_in_one_pass(monkeypatch, order):
+    """A finding in each of 10,000 sets must not re-read the sets before it each time (that was quadratic)."""
+    text = "[\n" + ",\n".join(f'  {{"Name": "s{i}", "Tags": [1, 2]}}' for i in range(LONG_ARRAY)) + "\n]"
+    fresh = {i: load_json(text).locate((i, "Tags", 1)) for i in (0, 150, LONG_ARRAY - 1)}
+    skipped = []
+    original = located_json._after_value
+    monkeypatch.setattr(located_json, "_after_value", lambda *args: skipped.append(args) or original(*args))
+    document = load_json(text)
+    found = {i: document.locate((i, "Tags", 1)) for i in order}
+    assert {i: found[i] for i in fresh} == fresh and found[150] == (152, 32, 3)
+    assert len(skipped) <= 3 * LONG_ARRAY  # each set passed once, plus its Name and its first tag
+
+
 def test_positions_in_a_one_line_document():
     document = load_json('{"ConfigurationSets":[{"Name":"a","EventDestinations":[{"Name":"d"},{"Name":"e"}]}]}')
     assert document.locate(("ConfigurationSets", 0, "EventDestinations", 1, "Name")) == (1, 70, 5)

@@ -49,6 +49,7 @@ class JsonDocument:
         self._text = text
         start = _skip_ws(text, 0)
         self._offsets = {(): (start, start)}  # path prefix -> (position to report, offset of its value)
+        self._array_ends = {}  # array path -> (index of the first element not passed yet, its offset)
         self._line_starts = None
 
     def locate(self, path) -> tuple[int, int, int]:
@@ -79,14 +80,16 @@ class JsonDocument:
                     return position, value_at
                 position = _after_value(text, value_at)
         elif text.startswith("[", offset) and isinstance(element, int):
-            position = _skip_ws(text, offset + 1)
-            for index in range(element + 1):
+            # Go on from the last element passed in this array, so finding every element costs one pass.
+            first, position = self._array_ends.get(prefix, (0, _skip_ws(text, offset + 1)))
+            for index in range(first, element + 1):
                 if text.startswith("]", position):
                     return None
                 self._offsets[prefix + (index,)] = (position, position)
                 if index == element:
                     return position, position
                 position = _after_value(text, position)
+                self._array_ends[prefix] = (index + 1, position)
         return None
 
     def _line_column(self, offset: int) -> tuple[int, int]:
