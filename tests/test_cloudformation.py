@@ -392,7 +392,7 @@ def test_options_of_the_wrong_type_are_sg002_and_their_rules_stay_silent(tmp_pat
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
         ("SG002", 7, 7, "DeliveryOptions must be an object, not string"),
         ("SG002", 9, 9, "ReputationOptions.ReputationMetricsEnabled must be a boolean, not string"),
-        ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, number or boolean, not array"),
+        ("SG002", 10, 25, "TrackingOptions.HttpsPolicy must be a string, not array"),
     ]  # and nothing about SendingEnabled: an intrinsic is unknown, not wrong
 
 
@@ -449,9 +449,9 @@ def test_a_wrong_type_anywhere_is_sg002_at_its_line_and_what_cloudformation_conv
     # Not reported: numbers and booleans where a string goes, "true" for a boolean (CloudFormation converts
     # them, as cfn-lint accepts), and an intrinsic function anywhere.
     assert [(f.rule_id, f.location.line, f.location.column, f.message) for f in report.findings] == [
-        ("SG002", 7, 45, "DeliveryOptions.MaxDeliverySeconds is 'soon', which does not match ^[0-9]+$"),
-        ("SG002", 9, 23, "Tags[0].Value must be a string, number or boolean, not array"),
-        ("SG002", 18, 38, "EventDestination.MatchingEventTypes[1] must be a string, number or boolean, not array"),
+        ("SG002", 7, 45, "DeliveryOptions.MaxDeliverySeconds must be a number, not string"),
+        ("SG002", 9, 23, "Tags[0].Value must be a string, not array"),
+        ("SG002", 18, 38, "EventDestination.MatchingEventTypes[1] must be a string, not array"),
         (
             "SG002",
             19,
@@ -459,6 +459,29 @@ def test_a_wrong_type_anywhere_is_sg002_at_its_line_and_what_cloudformation_conv
             "EventDestination.CloudWatchDestination.DimensionConfigurations must be an array, not string",
         ),
     ]
+
+
+def test_scalars_are_read_as_cloudformation_converts_them():
+    (config_set,) = CloudFormationSource().load(
+        "template.yaml",
+        textwrap.dedent(
+            """\
+            Resources:
+              Set:
+                Type: AWS::SES::ConfigurationSet
+                Properties:
+                  Name: 12345
+                  DeliveryOptions: {TlsPolicy: 5, MaxDeliverySeconds: "600.0"}
+                  ReputationOptions: {ReputationMetricsEnabled: "True"}
+                  Tags: [{Key: tier, Value: 2}, {Key: beta, Value: false}]
+            """
+        ),
+    )[0]
+    assert (config_set.name, config_set.tags) == ("12345", (("tier", "2"), ("beta", "false")))
+    assert config_set.options == {
+        "DeliveryOptions": {"TlsPolicy": "5", "MaxDeliverySeconds": 600},
+        "ReputationOptions": {"ReputationMetricsEnabled": True},
+    }
 
 
 def test_target_blocks_that_are_not_mappings_are_sg002_and_routing_stays_silent(tmp_path):

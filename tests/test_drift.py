@@ -199,6 +199,21 @@ def test_unknown_values_never_drift(cli, tmp_path):
         assert [f["rule_id"] for f in document["findings"] if f["rule_id"] == "DR003"] == []
 
 
+def test_scalars_cloudformation_converts_compare_as_it_converts_them(cli, tmp_path):
+    """`MaxDeliverySeconds: "600"` is 600 and a tag value `2` is "2" once deployed: no drift from the API's values."""
+    (tmp_path / "template.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Set:\n    Type: AWS::SES::ConfigurationSet\n'
+        '    Properties:\n      Name: mail\n      DeliveryOptions: {MaxDeliverySeconds: "600"}\n'
+        '      ReputationOptions: {ReputationMetricsEnabled: "true"}\n      Tags: [{Key: tier, Value: 2}]\n'
+    )
+    (tmp_path / "other.yaml").write_text(
+        "ConfigurationSets:\n  - Name: mail\n    DeliveryOptions: {MaxDeliverySeconds: 600}\n"
+        "    ReputationOptions: {ReputationMetricsEnabled: true}\n    Tags: [{Key: tier, Value: '2'}]\n"
+    )
+    code, document, err = run_json(cli, tmp_path, "template.yaml", "--against", "other.yaml")
+    assert (code, found(document)) == (0, []), err
+
+
 def test_region_and_account_scope(cli, tmp_path):
     (tmp_path / "spec.yaml").write_text("Region: us-east-1\nConfigurationSets:\n  - Name: a\n")
     (tmp_path / "other.yaml").write_text(

@@ -21,6 +21,8 @@ from sesguard.linter.reporters import finding_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/sesguard/sesguard"
+# GitHub code scanning keeps at most this much of a rule's description; `help` carries the whole text.
+FULL_DESCRIPTION_LIMIT = 1024
 
 
 def render(report, options) -> str:
@@ -54,7 +56,7 @@ def _rule(rule) -> dict:
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": docs},
+        "fullDescription": {"text": _within(docs, FULL_DESCRIPTION_LIMIT)},
         "help": {"text": docs, "markdown": _markdown(rule)},
         "helpUri": rule.help_uri(),
         "defaultConfiguration": {"level": rule.level},
@@ -64,6 +66,17 @@ def _rule(rule) -> dict:
             "security-severity": rule.security_severity(),
         },
     }
+
+
+def _within(docs: str, limit: int) -> str:
+    """The rule's paragraphs that fit in `limit` characters (the first one cut at a word if it alone is longer)."""
+    kept = ""
+    for paragraph in docs.split("\n\n"):
+        longer = f"{kept}\n\n{paragraph}" if kept else paragraph
+        if len(longer) > limit:
+            break
+        kept = longer
+    return kept or docs[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _markdown(rule) -> str:

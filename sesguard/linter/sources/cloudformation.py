@@ -19,6 +19,7 @@ present.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import PurePath
 
@@ -31,7 +32,7 @@ from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, T
 from sesguard.linter.origins import DocumentOrigin
 from sesguard.linter.sources.common import Externals, SetDraft, as_bool, assemble, join_key, unresolved_destination
 from sesguard.linter.suppressions import parse_declarations
-from sesguard.linter.validation import schema_problems
+from sesguard.linter.validation import load_schema, schema_problems
 from sesguard.linter.vocabulary import OPTION_BLOCKS, TARGET_KINDS
 
 SET_TYPE = "AWS::SES::ConfigurationSet"
@@ -39,7 +40,6 @@ DESTINATION_TYPE = "AWS::SES::ConfigurationSetEventDestination"
 # API field name -> CloudFormation's spelling; everything else is spelt the same.
 API_TO_CFN = {"TopicArn": "TopicARN", "IamRoleArn": "IAMRoleARN", "DeliveryStreamArn": "DeliveryStreamARN"}
 CFN_TO_API = {cfn: api for api, cfn in API_TO_CFN.items()}
-BOOLEAN_FIELDS = frozenset({"Enabled", "ReputationMetricsEnabled", "SendingEnabled"})
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SET_SCHEMA = "cloudformation-configuration-set"
 DESTINATION_SCHEMA = "cloudformation-event-destination"
@@ -107,15 +107,38 @@ def is_intrinsic(value) -> bool:
     return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
 
 
-def resolve(value, key=None):
+def resolve(value):
     """A template value with every intrinsic function replaced by UNKNOWN."""
     if is_intrinsic(value):
         return UNKNOWN
     if isinstance(value, dict):
-        return {k: resolve(v, k) for k, v in value.items()}
+        return {k: resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(item) for item in value]
-    return as_bool(value) if key in BOOLEAN_FIELDS else value
+    return value
+
+
+def as_cloudformation_reads(value, schema: dict):
+    """`value` with its scalars converted as CloudFormation converts them for the types `schema` declares:
+    a number or boolean where a string goes, a numeric string where a number goes, "true"/"false" where a
+    boolean goes. Anything else is left for the type check to report."""
+    kind = schema.get("type")
+    if isinstance(value, dict) and kind == "object":
+        properties = schema.get("properties", {})
+        return {k: as_cloudformation_reads(v, properties[k]) if k in properties else v for k, v in value.items()}
+    if isinstance(value, list) and kind == "array":
+        return [as_cloudformation_reads(item, schema["items"]) for item in value]
+    if kind == "string" and isinstance(value, (bool, int, float)):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if kind == "number" and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return (int(number) if number.is_integer() else number) if math.isfinite(number) else value
+    if kind == "boolean":
+        return as_bool(value)
+    return value
 
 
 class CloudFormationSource:
@@ -199,14 +222,13 @@ def _properties(resource: dict):
 
 
 def _checked_properties(resource: dict, schema: str, origin: DocumentOrigin, findings: list):
-    """The resource's properties with every intrinsic UNKNOWN; None when they are not a mapping.
-
-    A value of the wrong type (SPEC §10: anywhere) is SG002 in `findings`, and UNKNOWN to the rules.
+    """The resource's properties as CloudFormation reads them, every intrinsic UNKNOWN; None when they are
+    not a mapping. A value of the wrong type (SPEC §10: anywhere) is SG002 in `findings`, and UNKNOWN to the rules.
     """
     properties = _properties(resource)
     if properties is None:
         return None
-    resolved = resolve(properties)
+    resolved = as_cloudformation_reads(resolve(properties), load_schema(schema))
     for problem in schema_problems(schema, resolved, UNKNOWN):
         findings.append(pipeline_finding("SG002", problem.message, origin.child(*problem.path).locate(), origin.kind))
         *parents, last = problem.path

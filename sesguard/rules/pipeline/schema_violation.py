@@ -13,7 +13,8 @@ class SchemaViolation(Rule):
     Why: a misspelt field (`TlsPolicies`) or a value of the wrong type would otherwise be ignored,
     and the rules would judge a configuration that is not the one you meant. A set with a schema
     violation is not checked further; the other sets in the file are. In CloudFormation and
-    Terraform only the wrong value itself is set aside.
+    Terraform the wrong value is unknown to the rules (a wrong target block hides its destination's
+    targets from the routing rules).
 
     Example: `Enabled: "yes please"` (a string, not a boolean), `TlsPolicy: STRICT`, an unknown
     key in `[tool.sesguard]`, `SnsDestination: arn:aws:sns:...` in a template.
