@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -135,6 +136,39 @@ def test_a_located_path_is_not_walked_again(monkeypatch):
     assert steps == []
     assert document.locate((*ARCHIVE, "Enabled")) == (13, 11, 5)  # only the last step is new
     assert len(steps) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lone"),
+    [
+        (r'"\ud83d\ude00"', False),  # a pair written together is one character
+        (r'"\ud83d\ude00 and \ud83d\ude01"', False),
+        (r'"\\ud800"', False),  # an escaped backslash, then the plain text "ud800"
+        (r'"\udefd"', True),
+        (r'"\ud83d"', True),
+        (r'"\ud83dx\ude00"', True),
+        (r'"\ude00\ud83d"', True),  # in the wrong order
+        (r'"\ud83d\ud83d\ude00"', True),
+        (r'"\\\ud800"', True),  # an escaped backslash, then an escape
+        (r'"\ud83d\\\ude00"', True),  # an escaped backslash between the halves
+    ],
+)
+def test_only_an_unpaired_surrogate_escape_sends_the_document_to_the_slow_search(text, lone):
+    assert located_json.has_surrogate_escape(text, pairs_join=True) is lone
+    if lone:
+        with pytest.raises(LoadError, match="is half of a UTF-16 surrogate pair"):
+            load_json(f'{{"a": [1, {text}]}}')
+    else:
+        assert load_json(text).data == json.loads(text)
+
+
+def test_the_first_lone_surrogate_in_document_order_is_reported():
+    error = pytest.raises(LoadError, load_json, '{"a": {"deep": "\\udc01"},\n "\\udc02": 1}').value
+    assert (error.line, error.column, error.message) == (
+        1,
+        8,  # the key `deep`: reported before the later key
+        "invalid JSON: \\udc01 is half of a UTF-16 surrogate pair",
+    )
 
 
 LONG_ARRAY = 300

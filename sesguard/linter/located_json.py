@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections import deque
 from json.decoder import scanstring
 
 from sesguard.linter import limits
@@ -137,37 +136,57 @@ def load_json(text: str) -> JsonDocument:
             line, column = _find_duplicate(text, duplicate.key)
             raise LoadError(f"duplicate key '{duplicate.key}'", line, column)
     document = JsonDocument(text, data)
-    reject_lone_surrogates(text, document, "JSON")
+    if has_surrogate_escape(text, pairs_join=True):
+        reject_lone_surrogates(document, "JSON")
     return document
 
 
 # Only an escape (`\udc00`, YAML's `\U0000dc00`) can put half of a UTF-16 surrogate pair into a string: it is
-# no character, and no UTF-8 report can hold it. Python's decoders accept one (libyaml does not).
-_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+# no character, and no UTF-8 report can hold it. Python's decoders accept one (libyaml does not). JSON
+# joins a high and a low escape written together into one character; those are fine.
 SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"(\\+)(?:u|U0000)([dD][89a-fA-F])[0-9a-fA-F]{2}")
 
 
-def reject_lone_surrogates(text: str, document, language: str) -> None:
-    """Raise LoadError at the first key or string value of `document` that holds a lone surrogate."""
-    if not _SURROGATE_ESCAPE.search(text):
-        return
-    pending = deque([((), document.data)])
-    while pending:
-        path, value = pending.popleft()
-        if isinstance(value, dict):
-            pending.extend((path + (key,), item) for key, item in value.items())
-            strings = [(path + (key,), key) for key in value if isinstance(key, str)]
-        elif isinstance(value, list):
-            pending.extend((path + (index,), item) for index, item in enumerate(value))
-            strings = []
-        else:
-            strings = [(path, value)] if isinstance(value, str) else []
-        for where, string in strings:
-            found = SURROGATE.search(string)
+def has_surrogate_escape(text: str, pairs_join: bool = False) -> bool:
+    """Whether `text` escapes half of a surrogate pair (a cheap test before `reject_lone_surrogates`).
+
+    `pairs_join`: a high half escaped right before a low half is one character (JSON), not two halves.
+    """
+    waiting_for_low = None  # where the low half must start, after a high one
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if len(match.group(1)) % 2 == 0:  # `\\udc00`: an escaped backslash, then plain text
+            continue
+        if not pairs_join:
+            return True
+        if match.group(2)[1] in "89abAB":  # a high half
+            if waiting_for_low is not None:  # the previous high half got no low one
+                return True
+            waiting_for_low = match.end()
+        else:  # a low half: it must follow a high one directly
+            if match.end(1) - 1 != waiting_for_low:
+                return True
+            waiting_for_low = None
+    return waiting_for_low is not None
+
+
+def reject_lone_surrogates(document, language: str) -> None:
+    """Raise LoadError at the first key or string value, in document order, holding half of a surrogate pair."""
+    stack = [((), document.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            found = SURROGATE.search(value)
             if found:
-                line, column, _ = document.locate(where)
+                line, column, _ = document.locate(path)
                 character = f"\\u{ord(found.group()):04x}"
                 raise LoadError(f"invalid {language}: {character} is half of a UTF-16 surrogate pair", line, column)
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):  # pushed backwards, so taken in document order
+                stack.append((path + (key,), item))
+                stack.append((path + (key,), key))  # the key before its value
+        elif isinstance(value, list):
+            stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(value))))
 
 
 def nesting_and_members(data) -> tuple:

@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
-from sesguard.linter.located_json import nesting_and_members, reject_lone_surrogates
+from sesguard.linter.located_json import has_surrogate_escape, nesting_and_members, reject_lone_surrogates
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 try:
@@ -172,7 +172,8 @@ def _load(text: str, loader) -> YamlDocument:
         if loader_instance is not None:
             loader_instance.dispose()
     document = YamlDocument(data, root, text)
-    reject_lone_surrogates(text, document, "YAML")
+    if not issubclass(loader, _C_PARSER) and has_surrogate_escape(text):  # libyaml refuses these itself
+        reject_lone_surrogates(document, "YAML")
     return document
 
 
