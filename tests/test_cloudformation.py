@@ -327,7 +327,7 @@ def test_a_set_cloudformation_names_itself_is_unknown_by_name(tmp_path):
         (
             "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
             "      EventDestination: [1]\n",
-            [("SG002", 6, None, None)],  # EventDestination must be a mapping
+            [("SG002", 6, None, None)],  # EventDestination must be an object
         ),
         (
             "Resources:\n  D:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"

@@ -574,12 +574,13 @@ def test_a_set_that_may_have_destinations_it_cannot_see_is_not_judged_on_routing
     ("block", "rule", "api"),
     [("delivery_options", "SES301", "DeliveryOptions"), ("reputation_options", "SES303", "ReputationOptions")],
 )
-def test_an_option_written_as_a_value_is_sg002_not_the_default(tmp_path, block, rule, api):
-    text = f'resource "aws_sesv2_configuration_set" "a" {{\n  configuration_set_name = "a"\n  {block} = "REQUIRE"\n}}\n'
+@pytest.mark.parametrize(("value", "kind"), [('"REQUIRE"', "string"), ('["REQUIRE"]', "array")])
+def test_an_option_written_as_a_value_is_sg002_not_the_default(tmp_path, block, rule, api, value, kind):
+    text = f'resource "aws_sesv2_configuration_set" "a" {{\n  configuration_set_name = "a"\n  {block} = {value}\n}}\n'
     report = lint(tmp_path, write(tmp_path, "main.tf", text), select=(rule,))
     # Not "TlsPolicy is OPTIONAL (the default)": the block is not absent, it is wrong.
     assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == [
-        ("SG002", 3, f"{api} must be a mapping, not a string")
+        ("SG002", 3, f"{api} must be an object, not {kind}")
     ]
 
 
@@ -660,7 +661,7 @@ def test_a_destination_block_written_as_a_value_is_sg002_and_routing_stays_silen
     report = lint(tmp_path, write(tmp_path, "main.tf", DESTINATION_BLOCKS_WRITTEN_AS_VALUES), select=("SES1", "SES2"))
     # The `dynamic` block is unknown, not wrong; no routing rule judges a destination whose targets it cannot read.
     assert [(f.rule_id, f.location.line, f.message) for f in report.findings] == [
-        ("SG002", 7, "SnsDestination must be a mapping, not a string"),
-        ("SG002", 18, "EventDestination must be a mapping, not a string"),
-        ("SG002", 26, "KinesisFirehoseDestination must be a mapping, not a number"),
+        ("SG002", 7, "SnsDestination must be an object, not string"),
+        ("SG002", 18, "EventDestination must be an object, not string"),
+        ("SG002", 26, "KinesisFirehoseDestination must be an object, not integer"),
     ]

@@ -119,7 +119,7 @@ def _describe(error) -> SchemaProblem | None:
         names = [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
         expected = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))  # "string, number or boolean"
         return SchemaProblem(
-            path, f"{where or 'document'} must be {_article(expected)}, not {_json_type(error.instance)}"
+            path, f"{where or 'document'} must be {_article(expected)}, not {json_type(error.instance)}"
         )
     if kind == "enum":
         allowed = ", ".join(map(str, error.validator_value))
@@ -142,5 +142,6 @@ def _article(expected: str) -> str:
     return f"an {expected}" if expected[0] in "aeiou" else f"a {expected}"
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
+    """A parsed value's JSON type, as messages name it: string, integer, number, boolean, array, object, null."""
     return _JSON_TYPES.get(type(value), type(value).__name__)

@@ -166,9 +166,11 @@ def _first_block(values: dict, key: str):
     block = values.get(key)
     if block is None or block == []:
         return None
-    if isinstance(block, list):
-        return block[0] if isinstance(block[0], dict) else UNKNOWN  # a computed list of blocks
-    return block  # UNKNOWN, or not a block at all (`delivery_options = "x"`): for checked_options to report
+    if isinstance(block, list) and isinstance(block[0], dict):
+        return block[0]
+    if isinstance(block, list) and any(item is UNKNOWN for item in block):
+        return UNKNOWN  # a computed list of blocks
+    return block  # UNKNOWN, or not a block at all (`delivery_options = "x"`): for checked_block to report
 
 
 def _name(value):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sesguard.linter.findings import pipeline_finding
 from sesguard.linter.model import UNKNOWN
+from sesguard.linter.validation import json_type
 
 # Option fields rules read, and the type each must have. A wrong one is SG002 (SPEC §10), and
 # UNKNOWN to the rules (so are a destination's `Enabled` and `MatchingEventTypes`, below); the
@@ -21,7 +22,12 @@ OPTION_FIELD_TYPES = {
     ("SendingOptions", "SendingEnabled"): bool,
     ("SuppressionOptions", "SuppressedReasons"): list,
 }
-_TYPE_NAMES = {str: "a string", bool: "a boolean", list: "a list", dict: "a mapping"}
+_EXPECTED = {
+    str: "a string",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+}  # as native and CloudFormation say
 
 
 def checked_options(options: dict, origin) -> tuple[dict, list]:
@@ -40,20 +46,20 @@ def checked_options(options: dict, origin) -> tuple[dict, list]:
             value = content.get(name)
             if owner == block and value is not None and value is not UNKNOWN and not isinstance(value, expected):
                 content[name] = UNKNOWN
-                message = f"{block}.{name} must be {_TYPE_NAMES[expected]}, not {_type_name(value)}"
+                message = f"{block}.{name} must be {_EXPECTED[expected]}, not {json_type(value)}"
                 findings.append(pipeline_finding("SG002", message, origin.locate((block, name)), origin.kind))
         checked[block] = content
     return checked, findings
 
 
-def checked_block(value, origin, path: tuple, name: str | None = None) -> list:
-    """SG002 at `path` below `origin` when a block that must be a mapping is some other value (null too).
+def checked_block(value, origin, path: tuple) -> list:
+    """SG002 at `path` below `origin` when a block is some other value (null too).
 
-    UNKNOWN (a `dynamic` block, a computed value) is no problem, nor is a mapping.
+    UNKNOWN (a `dynamic` block, a computed value) is no problem, nor is a block (a mapping).
     """
     if value is UNKNOWN or isinstance(value, dict):
         return []
-    message = f"{name or '.'.join(path)} must be {_TYPE_NAMES[dict]}, not {_type_name(value)}"
+    message = f"{'.'.join(path)} must be {_EXPECTED[dict]}, not {json_type(value)}"
     return [pipeline_finding("SG002", message, origin.locate(path), origin.kind)]
 
 
@@ -64,23 +70,12 @@ def checked_destination(enabled, matching_event_types, origin) -> tuple:
     """
     findings = []
     if not (enabled is None or enabled is UNKNOWN or isinstance(enabled, bool)):
-        message = f"Enabled must be {_TYPE_NAMES[bool]}, not {_type_name(enabled)}"
+        message = f"Enabled must be {_EXPECTED[bool]}, not {json_type(enabled)}"
         findings.append(pipeline_finding("SG002", message, origin.locate(("Enabled",)), origin.kind))
         enabled = UNKNOWN
     types = matching_event_types
     if not (types is None or types is UNKNOWN or isinstance(types, (list, tuple))):
-        message = f"MatchingEventTypes must be {_TYPE_NAMES[list]}, not {_type_name(types)}"
+        message = f"MatchingEventTypes must be {_EXPECTED[list]}, not {json_type(types)}"
         findings.append(pipeline_finding("SG002", message, origin.locate(("MatchingEventTypes",)), origin.kind))
         types = UNKNOWN
     return enabled, tuple(types) if isinstance(types, list) else types, findings
-
-
-def _type_name(value) -> str:
-    """A value's type as the messages name it: a string, a boolean, a number, a list, a mapping, null."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return next((name for kind, name in _TYPE_NAMES.items() if isinstance(value, kind)), type(value).__name__)
