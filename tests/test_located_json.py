@@ -245,6 +245,24 @@ def test_an_unterminated_string_full_of_escaped_quotes_fails_fast():
     assert time.monotonic() - started < 20
 
 
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("'[\"' + '\\\\' * 200_000 + '\"]'", "loaded"),
+        (
+            "'[\"' + '\\\\' * 200_000 + '\\\\ud800\"]'",
+            "LoadError 1:2 invalid JSON: \\ud800 is half of a UTF-16 surrogate pair",
+        ),
+    ],
+)
+def test_a_long_run_of_backslashes_is_read_fast(expression, expected):
+    """The surrogate-escape scan must not restart at every backslash of a run (quadratic: minutes for 200 kB)."""
+    try:
+        assert run_isolated(expression, timeout=20) == (0, expected)
+    except subprocess.TimeoutExpired:
+        pytest.fail("load_json took more than 20 s on a string of 200,000 backslashes")
+
+
 # -- nesting ------------------------------------------------------------------------------------
 
 DEEP = 100_000

@@ -145,7 +145,10 @@ def load_json(text: str) -> JsonDocument:
 # no character, and no UTF-8 report can hold it. Python's decoders accept one (libyaml does not). JSON
 # joins a high and a low escape written together into one character; those are fine.
 SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(r"(\\+)(?:u|U0000)([dD][89a-fA-F])[0-9a-fA-F]{2}")
+_ANY_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+# A match starts only at the first backslash of a run: from every one, `\\+` would backtrack through the rest
+# of a long run each time (quadratic: seconds for a string of 40,000 backslashes).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(\\+)(?:u|U0000)([dD][89a-fA-F])[0-9a-fA-F]{2}")
 
 
 def has_surrogate_escape(text: str, pairs_join: bool = False) -> bool:
@@ -153,6 +156,8 @@ def has_surrogate_escape(text: str, pairs_join: bool = False) -> bool:
 
     `pairs_join`: a high half escaped right before a low half is one character (JSON), not two halves.
     """
+    if not _ANY_SURROGATE_ESCAPE.search(text):  # nearly every document: one fast scan
+        return False
     waiting_for_low = None  # where the low half must start, after a high one
     for match in _SURROGATE_ESCAPE.finditer(text):
         if len(match.group(1)) % 2 == 0:  # `\\udc00`: an escaped backslash, then plain text
