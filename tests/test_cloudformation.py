@@ -14,7 +14,12 @@ from sesguard.linter.errors import LoadError
 from sesguard.linter.located_yaml import load_yaml
 from sesguard.linter.model import UNKNOWN
 from sesguard.linter.plugins import load_plugins
-from sesguard.linter.sources.cloudformation import SHORT_FORM_TAGS, CloudFormationLoader, CloudFormationSource
+from sesguard.linter.sources.cloudformation import (
+    SHORT_FORM_TAGS,
+    CloudFormationLoader,
+    CloudFormationSource,
+    as_cloudformation_reads,
+)
 
 REGISTRY = load_plugins(entry_points=False)
 SOURCE = CloudFormationSource()
@@ -482,6 +487,52 @@ def test_scalars_are_read_as_cloudformation_converts_them():
         "DeliveryOptions": {"TlsPolicy": "5", "MaxDeliverySeconds": 600},
         "ReputationOptions": {"ReputationMetricsEnabled": True},
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "read"),
+    [
+        (5, "string", "5"),
+        (1.5, "string", "1.5"),
+        (False, "string", "false"),
+        ("600", "number", 600),
+        ("12345678901234567891", "number", 12345678901234567891),  # exactly, not through a float
+        ("600.5", "number", 600.5),
+        ("1e3", "number", 1000.0),
+        (" 600 ", "number", " 600 "),  # left as written: the type check reports it
+        ("1_000", "number", "1_000"),
+        ("\u0661\u0662", "number", "\u0661\u0662"),  # Arabic-Indic digits are no number to CloudFormation
+        ("1e400", "number", "1e400"),
+        ("True", "boolean", True),
+        ("yes", "boolean", "yes"),
+        (True, "number", True),
+    ],
+)
+def test_scalars_are_converted_as_cloudformation_converts_them(value, kind, read):
+    assert as_cloudformation_reads(value, {"type": kind}) == read
+    assert type(as_cloudformation_reads(value, {"type": kind})) is type(read)
+
+
+def test_a_set_named_by_a_number_is_joined_by_that_name(tmp_path):
+    report = lint(
+        tmp_path,
+        """\
+        Resources:
+          Set:
+            Type: AWS::SES::ConfigurationSet
+            Properties: {Name: 2024}
+          Dest:
+            Type: AWS::SES::ConfigurationSetEventDestination
+            Properties:
+              ConfigurationSetName: "2024"
+              EventDestination:
+                Enabled: true
+                MatchingEventTypes: [BOUNCE, COMPLAINT]
+                SnsDestination: {TopicARN: "arn:aws:sns:us-east-1:123456789012:t"}
+        """,
+        select=("SES201",),
+    )
+    assert found(report) == []  # CloudFormation reads both as "2024": the SNS destination is the set's
 
 
 def test_target_blocks_that_are_not_mappings_are_sg002_and_routing_stays_silent(tmp_path):

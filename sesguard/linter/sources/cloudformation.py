@@ -66,6 +66,8 @@ SHORT_FORM_TAGS = {
             "Or",
             "Not",
             "Equals",
+            "Length",  # the AWS::LanguageExtensions transform's
+            "ToJsonString",
         )
     },
 }
@@ -118,6 +120,10 @@ def resolve(value):
     return value
 
 
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+_MAX_INT_DIGITS = 4300  # Python's own limit for turning text into an int
+
+
 def as_cloudformation_reads(value, schema: dict):
     """`value` with its scalars converted as CloudFormation converts them for the types `schema` declares:
     a number or boolean where a string goes, a numeric string where a number goes, "true"/"false" where a
@@ -130,12 +136,11 @@ def as_cloudformation_reads(value, schema: dict):
         return [as_cloudformation_reads(item, schema["items"]) for item in value]
     if kind == "string" and isinstance(value, (bool, int, float)):
         return str(value).lower() if isinstance(value, bool) else str(value)
-    if kind == "number" and isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return (int(number) if number.is_integer() else number) if math.isfinite(number) else value
+    if kind == "number" and isinstance(value, str) and _NUMBER.fullmatch(value):
+        if value.lstrip("-").isdigit():
+            return int(value) if len(value) <= _MAX_INT_DIGITS else value
+        number = float(value)
+        return number if math.isfinite(number) else value
     if kind == "boolean":
         return as_bool(value)
     return value
@@ -172,8 +177,8 @@ class CloudFormationSource:
                     draft.destinations.append(unresolved_destination(draft.config_set.origin))
                 drafts.append(draft)
                 by_logical_id[logical_id] = draft
-                name = (_properties(resource) or {}).get("Name")
-                if name is not None:
+                name = _name_as_written(resource, "Name")
+                if name is not None and name is not UNKNOWN:
                     by_name.setdefault(join_key(name), draft)
         externals = Externals()
         for logical_id, resource in resources.items():
@@ -184,8 +189,7 @@ class CloudFormationSource:
             raw = checked.get("EventDestination") if checked is not None else UNKNOWN
             destination = _destination(raw, origin.child("EventDestination"))
             destination.suppressions = _suppressions(resource, root.child(logical_id), findings)
-            properties = _properties(resource)  # the name as written: two `!Ref`s to one set are one set
-            set_name = properties.get("ConfigurationSetName") if properties is not None else UNKNOWN
+            set_name = _name_as_written(resource, "ConfigurationSetName")
             draft = None
             reference = set_name.get("Ref") if isinstance(set_name, dict) else None
             if isinstance(reference, str) and reference in by_logical_id:
@@ -219,6 +223,13 @@ def _properties(resource: dict):
     """The resource's properties; None when they are not a mapping (an intrinsic, or malformed)."""
     properties = resource.get("Properties", {})
     return properties if isinstance(properties, dict) and not is_intrinsic(properties) else None
+
+
+def _name_as_written(resource: dict, field: str):
+    """A set's name for joining: two equal expressions (`!Ref`, `!Sub`) name one set, so they stay as written;
+    a scalar is read as CloudFormation reads it (`Name: 2024` is "2024"). UNKNOWN when the properties are."""
+    properties = _properties(resource)
+    return UNKNOWN if properties is None else as_cloudformation_reads(properties.get(field), {"type": "string"})
 
 
 def _checked_properties(resource: dict, schema: str, origin: DocumentOrigin, findings: list):
