@@ -365,6 +365,36 @@ INPUTS = [
         ("loop.yaml:3:11: SG001 error invalid YAML: an alias inside the value it refers to",),
     ),
     Input(
+        "yaml-nan",
+        files(nan__yaml="ConfigurationSets:\n  - Name: a\n    DeliveryOptions: {MaxDeliverySeconds: .nan}\n"),
+        2,
+        ("nan.yaml:3:23: SG001 error invalid YAML: nan is not a finite number",),
+    ),
+    Input(
+        "json-nan-literal",
+        files(nan__json='{"ConfigurationSets": [{"Name": "c", "Tags": [{"Key": "k", "Value": NaN}]}]}'),
+        2,
+        ("nan.json:1:60: SG001 error invalid JSON: nan is not a finite number",),
+    ),
+    Input(
+        "json-number-overflowing-to-infinity",
+        files(inf__json='{"ConfigurationSets": [{"Name": "b", "DeliveryOptions": {"MaxDeliverySeconds": 1e400}}]}'),
+        2,
+        ("inf.json:1:58: SG001 error invalid JSON: inf is not a finite number",),
+    ),
+    Input(
+        "yaml-integer-of-5000-digits",
+        files(long__yaml="ConfigurationSets:\n  - Name: d\n    Tags: [{Key: k, Value: " + "1" * 5000 + "}]\n"),
+        2,
+        ("long.yaml:3:28: SG001 error invalid YAML: a number with more than 4,300 digits",),
+    ),
+    Input(
+        "json-integer-of-5000-digits",
+        files(long__json='{"ConfigurationSets": [{"Name": "e", "X": ' + "1" * 5000 + "}]}"),
+        2,
+        ("long.json:1:43: SG001 error invalid JSON: a number with more than 4,300 digits",),
+    ),
+    Input(
         "json-lone-surrogate-in-a-value",
         files(half__json='{"ConfigurationSets": [{"Name": "ok",\n  "Tags": [{"Key": "k\\udefd", "Value": "v"}]}]}'),
         2,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from json.decoder import scanstring
 
@@ -123,10 +124,12 @@ def load_json(text: str) -> JsonDocument:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno)
+    except ValueError:  # an integer too long for Python to turn into an int
+        raise too_long_a_number(text, "JSON")
     except RecursionError:  # the C decoder refuses ~1000 levels cleanly; find where
         _check_depth(text, max_depth)
         raise LoadError(limits.too_deep(max_depth))
-    depth, keys = nesting_and_members(data)
+    depth, keys, non_finite = nesting_and_members(data)
     if depth > max_depth:
         _check_depth(text, max_depth)
     if keys != _keys_in_text(text):
@@ -138,6 +141,8 @@ def load_json(text: str) -> JsonDocument:
     document = JsonDocument(text, data)
     if has_surrogate_escape(text, pairs_join=True):
         reject_lone_surrogates(document, "JSON")
+    if non_finite:
+        reject_non_finite(document, "JSON")
     return document
 
 
@@ -177,26 +182,36 @@ def has_surrogate_escape(text: str, pairs_join: bool = False) -> bool:
 
 def reject_lone_surrogates(document, language: str) -> None:
     """Raise LoadError at the first key or string value, in document order, holding half of a surrogate pair."""
-    stack = [((), document.data)]
+    found = first_in_document_order(document.data, lambda value: isinstance(value, str) and SURROGATE.search(value))
+    if found:
+        path, string = found
+        line, column, _ = document.locate(path)
+        character = f"\\u{ord(SURROGATE.search(string).group()):04x}"
+        raise LoadError(f"invalid {language}: {character} is half of a UTF-16 surrogate pair", line, column)
+
+
+def first_in_document_order(data, wanted):
+    """(path, value) of the first key or value, in document order, for which `wanted(value)` holds; else None.
+    A key is found at its own path, as a finding about it is."""
+    stack = [((), data)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, str):
-            found = SURROGATE.search(value)
-            if found:
-                line, column, _ = document.locate(path)
-                character = f"\\u{ord(found.group()):04x}"
-                raise LoadError(f"invalid {language}: {character} is half of a UTF-16 surrogate pair", line, column)
-        elif isinstance(value, dict):
+        if wanted(value):
+            return path, value
+        if isinstance(value, dict):
             for key, item in reversed(value.items()):  # pushed backwards, so taken in document order
                 stack.append((path + (key,), item))
                 stack.append((path + (key,), key))  # the key before its value
         elif isinstance(value, list):
             stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(value))))
+    return None
 
 
 def nesting_and_members(data) -> tuple:
-    """(nesting depth, number of mapping members) of parsed data, level by level, without recursion."""
+    """(nesting depth, number of mapping members, whether a value is an infinite or NaN float) of parsed
+    data, level by level, without recursion."""
     deepest = keys = 0
+    non_finite = False
     level = [data]
     while level:
         children = []
@@ -207,10 +222,34 @@ def nesting_and_members(data) -> tuple:
                 children.extend(value.values())
             elif kind is list:
                 children.extend(value)
+            elif kind is float and not non_finite:
+                non_finite = not math.isfinite(value)
         if len(children) or any(type(value) in (dict, list) for value in level):
             deepest += 1
         level = children
-    return deepest, keys
+    return deepest, keys, non_finite
+
+
+def reject_non_finite(document, language: str) -> None:
+    """Raise LoadError at the first NaN or infinite number (`NaN`, `1e400`, YAML's `.inf`): no SES field takes
+    one, and no JSON report could carry it."""
+    path, value = first_in_document_order(document.data, lambda v: isinstance(v, float) and not math.isfinite(v))
+    line, column, _ = document.locate(path)
+    raise LoadError(f"invalid {language}: {value} is not a finite number", line, column)
+
+
+def too_long_a_number(text: str, language: str) -> LoadError:
+    """The error for an integer longer than Python turns into an int (4,300 digits), at its place."""
+    found = _LONG_DIGITS.search(text)
+    before = text[: found.start()] if found else ""
+    return LoadError(
+        f"invalid {language}: a number with more than 4,300 digits",
+        before.count("\n") + 1,
+        len(before) - before.rfind("\n"),
+    )
+
+
+_LONG_DIGITS = re.compile(r"[0-9]{4301,}")
 
 
 def _keys_in_text(text: str) -> int:

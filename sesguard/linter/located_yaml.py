@@ -17,7 +17,13 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sesguard.linter import limits
 from sesguard.linter.errors import LoadError
-from sesguard.linter.located_json import has_surrogate_escape, nesting_and_members, reject_lone_surrogates
+from sesguard.linter.located_json import (
+    has_surrogate_escape,
+    nesting_and_members,
+    reject_lone_surrogates,
+    reject_non_finite,
+    too_long_a_number,
+)
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 try:
@@ -156,7 +162,10 @@ def _load(text: str, loader) -> YamlDocument:
         except RecursionError:  # a document that fooled the depth estimate: say where it is too deep
             _check_node_depth(root, in_force.max_depth)
             raise
-        if nesting_and_members(data)[0] > in_force.max_depth:  # cheaper than walking the nodes every time
+        except ValueError:  # an integer too long for Python to turn into an int
+            raise too_long_a_number(text, "YAML")
+        depth, _, non_finite = nesting_and_members(data)
+        if depth > in_force.max_depth:  # cheaper than walking the nodes every time
             _check_node_depth(root, in_force.max_depth)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -174,6 +183,8 @@ def _load(text: str, loader) -> YamlDocument:
     document = YamlDocument(data, root, text)
     if not issubclass(loader, _C_PARSER) and has_surrogate_escape(text):  # libyaml refuses these itself
         reject_lone_surrogates(document, "YAML")
+    if non_finite:
+        reject_non_finite(document, "YAML")
     return document
 
 
