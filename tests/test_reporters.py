@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import run_sesguard
 
 from sesguard import __version__
 from sesguard.linter import output
@@ -335,3 +336,27 @@ def test_output_file_holds_exactly_what_stdout_would(tmp_path, monkeypatch, caps
     assert printed.out.count("\n") > 10
     assert (tmp_path / "report").read_text(encoding="utf-8") == printed.out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "spec.yaml"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, output_format, validate_sarif):
+    """A Latin-1 name on a Linux disk: no report can carry its raw byte, so it shows as U+FFFD (the SARIF URI
+    keeps the byte, percent-encoded); the run reports, it does not crash."""
+    try:
+        (tmp_path / os.fsdecode(b"caf\xe9.yaml")).write_text("ConfigurationSets: [\n", encoding="utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes only UTF-8 file names")
+    completed = run_sesguard("check", ".", "--format", output_format, "-o", "report.out", cwd=tmp_path)
+    assert (completed.code, completed.stderr) == (2, "")
+    written = (tmp_path / "report.out").read_text(encoding="utf-8")
+    if output_format == "json":
+        assert [(f["file"], f["rule_id"]) for f in json.loads(written)["findings"]] == [("caf\ufffd.yaml", "SG001")]
+    assert ("caf\ufffd.yaml" in written or output_format == "json") and "SG001" in written
+    if output_format == "sarif":
+        validate_sarif(tmp_path / "report.out")
+        uris = {location["physicalLocation"]["artifactLocation"]["uri"] for location in _sarif_locations(written)}
+        assert uris == {"caf%E9.yaml"}
+
+
+def _sarif_locations(written: str) -> list:
+    return [location for result in json.loads(written)["runs"][0]["results"] for location in result["locations"]]

@@ -374,6 +374,8 @@ def test_uris_are_relative_to_the_repository_root_from_any_subdirectory(sesguard
         ("my spec#1 100%.yaml", "my%20spec%231%20100%25.yaml"),
         ("c:/odd.yaml", "c%3A/odd.yaml"),  # relative, not a `c:` scheme
         ("/abs/dir/a b.yaml", "file:///abs/dir/a%20b.yaml"),
+        (os.fsdecode(b"caf\xe9.yaml"), "caf%E9.yaml"),  # a Latin-1 name, not UTF-8: its byte, as the disk has it
+        (os.fsdecode(b"/abs/caf\xe9.yaml"), "file:///abs/caf%E9.yaml"),
     ],
 )
 def test_artifact_uris_are_uri_references(tmp_path, validate_sarif, path, uri):

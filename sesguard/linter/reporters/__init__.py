@@ -15,12 +15,18 @@ class ReportOptions(NamedTuple):
 
 
 def finding_path(finding) -> str:
-    """The file a finding is reported against; live findings get a stable pseudo-path (SPEC §7)."""
+    """The file a finding is reported against, as text (a byte of the name that is not UTF-8 shows as U+FFFD);
+    live findings get a stable pseudo-path (SPEC §7)."""
     if finding.location.file is not None:
-        return finding.location.file
+        return printable_path(finding.location.file)
     # An SG900 about a whole account or region has no set (or region): its path stops at what it is about.
     parts = ("sesv2", finding.account or "unknown", finding.region, finding.region and finding.set_name)
     return "/".join(part for part in parts if part)
+
+
+def printable_path(path: str) -> str:
+    """`path` without the lone surrogates that stand for its undecodable bytes: no UTF-8 report can hold those."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @hookimpl

@@ -12,6 +12,7 @@ when lines move.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from pathlib import Path
 from urllib.parse import quote
@@ -76,7 +77,7 @@ def _within(docs: str, limit: int) -> str:
         if len(longer) > limit:
             break
         kept = longer
-    return kept or docs[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return kept or (docs[: limit - 1].rsplit(" ", 1)[0] + "…" if docs else "")
 
 
 def _markdown(rule) -> str:
@@ -108,7 +109,7 @@ def _repository_root(cwd: Path) -> Path | None:
 
 def _result(finding, rule_index, cwd: Path, root: Path | None) -> dict:
     loc = finding.location
-    path = finding_path(finding)
+    path = finding_path(finding) if loc.file is None else loc.file  # the name's own bytes, for the URI
     if root is not None and loc.file is not None:
         absolute = posixpath.normpath((cwd / path).as_posix())  # `..` resolved, symlinks kept
         if absolute.startswith(root.as_posix().rstrip("/") + "/"):
@@ -155,7 +156,13 @@ def _uri(path: str) -> str:
     """Relative paths stay relative (GitHub resolves them against the repository root).
 
     Either way a URI: a space, `#`, `%` or a `:` in a file name is percent-encoded, not taken for a
-    fragment, an escape or a scheme.
+    fragment, an escape or a scheme; so is a byte of a name that is not UTF-8 (as the file system has it).
     """
     candidate = Path(path)
-    return candidate.as_uri() if candidate.is_absolute() else quote(candidate.as_posix(), safe="/")
+    quoted = quote(os.fsencode(candidate.as_posix()), safe="/")
+    if not candidate.is_absolute():
+        return quoted
+    try:
+        return candidate.as_uri()
+    except UnicodeEncodeError:  # a POSIX name that is not UTF-8
+        return f"file://{quoted}"
