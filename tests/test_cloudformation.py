@@ -80,7 +80,7 @@ def test_every_short_form_tag_in_scalar_sequence_and_mapping_form():
         scalar = ["scalar"] if function == "Fn::GetAtt" else "scalar"
         expected += [{function: scalar}, {function: ["a", "b"]}, {function: {"k": "v"}}]
     assert data["Values"] == expected
-    assert len(SHORT_FORM_TAGS) == 17
+    assert len(SHORT_FORM_TAGS) == 19  # with the LanguageExtensions transform's !Length and !ToJsonString
 
 
 def test_short_forms_nest_and_getatt_splits_on_the_first_dot():
