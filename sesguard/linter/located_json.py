@@ -50,7 +50,7 @@ class JsonDocument:
         start = _skip_ws(text, 0)
         self._offsets = {(): (start, start)}  # path prefix -> (position to report, offset of its value)
         self._array_ends = {}  # array path -> (index of the first element not passed yet, its offset)
-        self._line_starts = None
+        self._known_offsets, self._known_lines = [0], [1]  # offsets answered so far, and their lines
 
     def locate(self, path) -> tuple[int, int, int]:
         """(line, column, matched) for the deepest element of `path` present; 1-based."""
@@ -93,10 +93,14 @@ class JsonDocument:
         return None
 
     def _line_column(self, offset: int) -> tuple[int, int]:
-        if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        # Lines are counted from the nearest offset already answered, not listed for the whole text up front:
+        # a million-line file with a few findings would pay for every line.
+        index = bisect.bisect_right(self._known_offsets, offset) - 1
+        known = self._known_offsets[index]
+        line = self._known_lines[index] + self._text.count("\n", known, offset)
+        self._known_offsets.insert(index + 1, offset)
+        self._known_lines.insert(index + 1, line)
+        return line, offset - self._text.rfind("\n", 0, offset)
 
 
 def _skip_ws(text: str, position: int) -> int:
