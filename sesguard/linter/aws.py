@@ -21,6 +21,7 @@ from botocore.config import Config
 from sesguard.linter.arns import parse_arn
 from sesguard.linter.errors import UsageError
 from sesguard.linter.limits import Limits
+from sesguard.linter.located_json import has_surrogate_escape
 
 DEFAULT_CONCURRENCY = 8
 DEFAULT_MAX_ATTEMPTS = 10  # adaptive retries: SES allows about 1 non-send request/second per account-region
@@ -119,7 +120,7 @@ def _check_body(operation_model, response_dict, **_):
             parsed = json.loads(body)
             if not isinstance(parsed, dict):
                 detail = "JSON, but not an object"
-            elif _SURROGATE_ESCAPE.search(body) and _holds_half_a_character(parsed):
+            elif has_surrogate_escape(body.decode("utf-8"), pairs_join=True):  # no report could print it
                 detail = "JSON with half of a UTF-16 surrogate pair in a string"
             else:
                 return
@@ -132,18 +133,6 @@ def _check_body(operation_model, response_dict, **_):
     else:
         return
     raise MalformedResponseError(operation=name, status=response_dict["status_code"], detail=detail)
-
-
-# Only a `\\udc00`-style escape can put half of a surrogate pair into a string; no report could print it.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
-def _holds_half_a_character(parsed) -> bool:
-    try:
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def base_session(scope: Scope):

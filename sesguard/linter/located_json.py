@@ -247,13 +247,14 @@ def too_long_a_number(text: str, language: str) -> LoadError:
     found = _LONG_DIGITS.search(text)
     before = text[: found.start()] if found else ""
     return LoadError(
-        f"invalid {language}: a number with more than 4,300 digits",
+        f"invalid {language}: a number with more than {MAX_INT_DIGITS:,} digits",
         before.count("\n") + 1,
         len(before) - before.rfind("\n"),
     )
 
 
-_LONG_DIGITS = re.compile(r"[0-9]{4301,}")
+MAX_INT_DIGITS = 4300  # Python's own limit for turning text into an int
+_LONG_DIGITS = re.compile(f"[0-9]{{{MAX_INT_DIGITS + 1},}}")
 
 
 def _keys_in_text(text: str) -> int:

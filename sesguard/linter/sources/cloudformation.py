@@ -26,7 +26,7 @@ from pathlib import PurePath
 import yaml
 
 from sesguard.linter.findings import pipeline_finding
-from sesguard.linter.located_json import load_json
+from sesguard.linter.located_json import MAX_INT_DIGITS, load_json
 from sesguard.linter.located_yaml import load_yaml, loader_class
 from sesguard.linter.model import UNKNOWN, ConfigurationSet, EventDestination, Target
 from sesguard.linter.origins import DocumentOrigin
@@ -121,7 +121,6 @@ def resolve(value):
 
 
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
-_MAX_INT_DIGITS = 4300  # Python's own limit for turning text into an int
 
 
 def as_cloudformation_reads(value, schema: dict):
@@ -138,7 +137,7 @@ def as_cloudformation_reads(value, schema: dict):
         return str(value).lower() if isinstance(value, bool) else str(value)
     if kind == "number" and isinstance(value, str) and _NUMBER.fullmatch(value):
         if value.lstrip("-").isdigit():
-            return int(value) if len(value) <= _MAX_INT_DIGITS else value
+            return int(value) if len(value) <= MAX_INT_DIGITS else value
         number = float(value)
         return number if math.isfinite(number) else value
     if kind == "boolean":
